@@ -1,0 +1,106 @@
+"""People and studios credited on reviews: shared snippet libraries."""
+
+from django.db import models
+from django.utils.text import slugify
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.search import index
+
+from .naming import normalise_name
+
+
+class CreditedEntity(index.Indexed, models.Model):
+    """A named thing that reviews credit; its slug is made once from the name."""
+
+    name = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text="Used in the filmography address; made from the name when left blank.",
+    )
+    match_name = models.CharField(
+        max_length=255,
+        db_index=True,
+        editable=False,
+        help_text="Normalised name under which imports find this entry again.",
+    )
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("slug"),
+    ]
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join(self.name.split())
+        self.match_name = normalise_name(self.name)
+        if not self.slug:
+            self.slug = self.unique_slug(self.name)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def unique_slug(cls, name: str, taken: set[str] | None = None) -> str:
+        """A slug not yet used: "ana-de-armas", then "ana-de-armas-2", ...
+
+        `taken` lets bulk code reserve slugs it has not saved yet.
+        """
+        base = slugify(name, allow_unicode=True)[:240] or cls._meta.model_name
+        candidates = cls.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+        used = set(candidates) | (taken or set())
+        slug, counter = base, 2
+        while slug in used:
+            slug, counter = f"{base}-{counter}", counter + 1
+        return slug
+
+
+class Person(CreditedEntity):
+    bio = RichTextField(blank=True, features=["bold", "italic", "link"])
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+    ]
+
+    class Meta(CreditedEntity.Meta):
+        verbose_name = "person"
+        verbose_name_plural = "people"
+
+
+class Studio(CreditedEntity):
+    website = models.URLField(blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("website"),
+        FieldPanel("logo"),
+    ]
+
+    class Meta(CreditedEntity.Meta):
+        verbose_name = "studio"
+        verbose_name_plural = "studios"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ReviewPagesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "review_pages"
+    verbose_name = "reviews"

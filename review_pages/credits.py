@@ -1,0 +1,304 @@
+"""Credits of a review, in one shape for the HTML pages, API v2 and API v3.
+
+`person_ref` / `studio_ref` make the design's PersonRef and StudioRef; `review_credits`
+gathers a review's credits from prefetched rows; `CREDIT_PREFETCHES` is what a queryset
+needs so that no credit costs a query of its own, however many there are.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, Q, prefetch_related_objects
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from people.models import Person, Studio
+
+MIN_YEAR, MAX_YEAR = 1870, 2200
+
+
+def format_runtime(minutes: int | None) -> str:
+    """125 -> "2 Hours and 5 Minutes", the way reviews write it."""
+    if not minutes:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} Hour{'s' if hours != 1 else ''}")
+    if rest:
+        parts.append(f"{rest} Minute{'s' if rest != 1 else ''}")
+    return " and ".join(parts)
+
+
+def iso_duration(minutes: int | None) -> str:
+    """125 -> "PT2H5M" (ISO 8601, for schema.org)."""
+    if not minutes:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    return "PT" + (f"{hours}H" if hours else "") + (f"{rest}M" if rest else "")
+
+
+def credit_prefetches() -> list[Prefetch]:
+    from .models import ReviewCastMember, ReviewDirector, ReviewProductionCompany, ReviewWriter
+
+    return [
+        Prefetch("directors", queryset=ReviewDirector.objects.select_related("person")),
+        Prefetch("writers", queryset=ReviewWriter.objects.select_related("person")),
+        Prefetch("cast", queryset=ReviewCastMember.objects.select_related("person")),
+        Prefetch(
+            "production_companies",
+            queryset=ReviewProductionCompany.objects.select_related("studio"),
+        ),
+    ]
+
+
+def with_credits(queryset):
+    """A review queryset whose credits cost a fixed number of queries."""
+    return queryset.select_related("distributor", "author", "poster").prefetch_related(
+        *credit_prefetches()
+    )
+
+
+def with_listing_data(queryset):
+    """What a review card shows: poster and directors."""
+    from .models import ReviewDirector
+
+    return queryset.select_related("poster").prefetch_related(
+        Prefetch("directors", queryset=ReviewDirector.objects.select_related("person"))
+    )
+
+
+class FilmographyLinks:
+    """Resolves people and studios to their filmography pages on the review index.
+
+    Made once per request (cached on it), so a page of 100 reviews resolves the index
+    page once.
+    """
+
+    def __init__(self, index_page, request: HttpRequest | None = None, absolute: bool = False):
+        self.index_page = index_page
+        if index_page is None:
+            self.root = ""
+        elif absolute:
+            self.root = index_page.get_full_url(request) or ""
+        else:
+            self.root = index_page.get_url(request) or ""
+
+    @classmethod
+    def for_request(cls, request: HttpRequest | None = None, absolute: bool = False):
+        attribute = "_filmography_links_absolute" if absolute else "_filmography_links"
+        links = getattr(request, attribute, None) if request is not None else None
+        if links is None:
+            from .models import ReviewIndexPage
+
+            index_page = ReviewIndexPage.objects.live().order_by("path").first()
+            links = cls(index_page, request, absolute=absolute)
+            if request is not None:
+                setattr(request, attribute, links)
+        return links
+
+    def _url(self, route: str, slug: str) -> str | None:
+        if self.index_page is None:
+            return None
+        return self.root + self.index_page.reverse_subpage(route, args=(slug,))
+
+    def person(self, slug: str) -> str | None:
+        return self._url("person", slug)
+
+    def studio(self, slug: str) -> str | None:
+        return self._url("studio", slug)
+
+
+def person_ref(person: Person, links: FilmographyLinks | None = None) -> dict[str, Any]:
+    links = links or FilmographyLinks.for_request(None, absolute=True)
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "slug": person.slug,
+        "url": links.person(person.slug),
+    }
+
+
+def studio_ref(studio: Studio, links: FilmographyLinks | None = None) -> dict[str, Any]:
+    links = links or FilmographyLinks.for_request(None, absolute=True)
+    return {
+        "id": studio.pk,
+        "name": studio.name,
+        "slug": studio.slug,
+        "url": links.studio(studio.slug),
+    }
+
+
+def review_credits(page, request: HttpRequest | None = None, absolute: bool = False) -> dict:
+    """The credits of one review: directors, writers, cast, studios, distributor, author.
+
+    Reads prefetched rows where a queryset was made `with_credits`; otherwise prefetches
+    them (except in previews, whose credits live unsaved on the page object).
+    """
+    if page.pk and not getattr(request, "is_preview", False):
+        prefetch_related_objects([page], *credit_prefetches())
+    links = FilmographyLinks.for_request(request, absolute=absolute)
+    return {
+        "directors": [person_ref(c.person, links) for c in page.directors.all()],
+        "writers": [person_ref(c.person, links) for c in page.writers.all()],
+        "cast": [
+            {"person": person_ref(c.person, links), "character": c.character}
+            for c in page.cast.all()
+        ],
+        "production_companies": [
+            studio_ref(c.studio, links) for c in page.production_companies.all()
+        ],
+        "distributor": studio_ref(page.distributor, links) if page.distributor_id else None,
+        "author": person_ref(page.author, links) if page.author_id else None,
+    }
+
+
+@dataclass
+class ReviewFilters:
+    """The filters readers and apps can apply to reviews, checked before use."""
+
+    rating: str = ""
+    year: int | None = None
+    person: str = ""
+    studio: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_query(cls, query, prefix_year: str = "year", rating_key: str = "rating"):
+        from django.core.validators import validate_unicode_slug
+
+        from .models import MPARating
+
+        filters = cls()
+        rating = query.get(rating_key, "").strip()
+        if rating:
+            if rating.upper() in MPARating.values:
+                filters.rating = rating.upper()
+            else:
+                allowed = ", ".join(MPARating.values)
+                filters.errors.append(f"Unknown rating {rating!r}; use one of {allowed}.")
+        year = query.get(prefix_year, "").strip()
+        if year:
+            if year.isdigit() and MIN_YEAR <= int(year) <= MAX_YEAR:
+                filters.year = int(year)
+            else:
+                filters.errors.append(
+                    f"The year must be a number from {MIN_YEAR} to {MAX_YEAR}, not {year[:20]!r}."
+                )
+        for key in ("person", "studio"):
+            slug = query.get(key, "").strip()
+            if not slug:
+                continue
+            try:
+                if len(slug) > 255:
+                    raise ValueError
+                validate_unicode_slug(slug)
+            except Exception:
+                filters.errors.append(f"{key} must be a slug such as 'ana-de-armas'.")
+            else:
+                setattr(filters, key, slug)
+        return filters
+
+    @property
+    def active(self) -> bool:
+        return bool(self.rating or self.year or self.person or self.studio)
+
+    def apply(self, queryset):
+        from .models import ReviewCastMember, ReviewDirector, ReviewProductionCompany, ReviewWriter
+
+        if self.rating:
+            queryset = queryset.filter(mpa_rating=self.rating)
+        if self.year:
+            queryset = queryset.filter(
+                release_date__gte=datetime.date(self.year, 1, 1),
+                release_date__lte=datetime.date(self.year, 12, 31),
+            )
+        if self.person:
+            queryset = queryset.filter(
+                Q(pk__in=ReviewDirector.objects.filter(person__slug=self.person).values("page_id"))
+                | Q(pk__in=ReviewWriter.objects.filter(person__slug=self.person).values("page_id"))
+                | Q(
+                    pk__in=ReviewCastMember.objects.filter(person__slug=self.person).values(
+                        "page_id"
+                    )
+                )
+                | Q(author__slug=self.person)
+            )
+        if self.studio:
+            queryset = queryset.filter(
+                Q(
+                    pk__in=ReviewProductionCompany.objects.filter(studio__slug=self.studio).values(
+                        "page_id"
+                    )
+                )
+                | Q(distributor__slug=self.studio)
+            )
+        return queryset
+
+
+@dataclass
+class FilmographyEntry:
+    review: Any
+    character: str = ""
+
+
+@dataclass
+class FilmographyRole:
+    role: str
+    entries: list[FilmographyEntry]
+
+
+def _entries(credit_queryset, reviews, with_character: bool = False) -> list[FilmographyEntry]:
+    rows = (
+        credit_queryset.filter(page__in=reviews.values("pk"))
+        .select_related("page")
+        .order_by("-page__release_date", "page__title")
+    )
+    return [FilmographyEntry(row.page, row.character if with_character else "") for row in rows]
+
+
+def person_filmography(person: Person, reviews) -> list[FilmographyRole]:
+    """A person's credits across the given live reviews, grouped by role."""
+    from .models import ReviewCastMember, ReviewDirector, ReviewWriter
+
+    roles = [
+        FilmographyRole(
+            "Director", _entries(ReviewDirector.objects.filter(person=person), reviews)
+        ),
+        FilmographyRole("Writer", _entries(ReviewWriter.objects.filter(person=person), reviews)),
+        FilmographyRole(
+            "Cast",
+            _entries(ReviewCastMember.objects.filter(person=person), reviews, with_character=True),
+        ),
+        FilmographyRole(
+            "Critic",
+            [
+                FilmographyEntry(review)
+                for review in reviews.filter(author=person).order_by("-release_date", "title")
+            ],
+        ),
+    ]
+    return [role for role in roles if role.entries]
+
+
+def studio_filmography(studio: Studio, reviews) -> list[FilmographyRole]:
+    from .models import ReviewProductionCompany
+
+    roles = [
+        FilmographyRole(
+            "Production company",
+            _entries(ReviewProductionCompany.objects.filter(studio=studio), reviews),
+        ),
+        FilmographyRole(
+            "Distributor",
+            [
+                FilmographyEntry(review)
+                for review in reviews.filter(distributor=studio).order_by("-release_date", "title")
+            ],
+        ),
+    ]
+    return [role for role in roles if role.entries]

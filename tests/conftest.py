@@ -1,0 +1,42 @@
+import pytest
+
+from review_pages.models import ReviewIndexPage
+
+from .factories import PersonFactory, ReviewPageFactory, StudioFactory, credit, publish
+
+
+@pytest.fixture
+def index_page(db):
+    """The site root made by the review_pages data migration."""
+    return ReviewIndexPage.objects.get()
+
+
+@pytest.fixture
+def make_review(index_page):
+    """Create and publish a review under the index, with optional credits."""
+
+    def make(*, directors=(), writers=(), cast=(), companies=(), live=True, **fields):
+        review = ReviewPageFactory(parent=index_page, live=False, **fields)
+        credit(review, directors=directors, writers=writers, cast=cast, companies=companies)
+        if live:
+            publish(review)
+        return review
+
+    return make
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("editor-in-chief", "e@example.com", "pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def person_factory(db):
+    return PersonFactory
+
+
+@pytest.fixture
+def studio_factory(db):
+    return StudioFactory
