@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate setup test lint format check pytest test-browser bench-import clean
+.PHONY: run serve install migrate setup test lint format check pytest test-browser bench-import clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ setup: migrate
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install
+	PY=$(PY) scripts/serve.sh
 
 lint: install
 	$(BIN)/ruff check .
