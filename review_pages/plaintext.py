@@ -200,11 +200,10 @@ def _film_title(headline: str) -> str:
 # Metadata values
 # --------------------------------------------------------------------------------------------
 
-_RUNTIME_RE = re.compile(
-    r"(?:(?P<h>\d{1,2}(?:\.\d+)?) ?(?:h|hr|hrs|hour|hours)\.?)?"
-    r"(?: ?(?:,|and|&) ?| )?"
-    r"(?:(?P<m>\d{1,4}) ?(?:m|min|mins|minute|minutes)\.?)?"
-)
+_HOURS = r"(?P<h>\d{1,2}(?:\.\d+)?) ?(?:h|hr|hrs|hour|hours)\.?"
+_MINUTES = r"(?P<m>\d{1,4}) ?(?:m|min|mins|minute|minutes)\.?"
+_RUNTIME_RE = re.compile(rf"{_HOURS}(?:(?: ?(?:,|and|&|, and) ?| )?{_MINUTES})?")
+_MINUTES_RE = re.compile(_MINUTES)
 _CLOCK_RE = re.compile(r"(\d{1,2}):(\d{2})(?::00)?")
 
 
@@ -219,8 +218,8 @@ def parse_runtime(value: str) -> int:
         minutes = int(text)
     elif clock := _CLOCK_RE.fullmatch(text):
         minutes = int(clock.group(1)) * 60 + int(clock.group(2))
-    elif (match := _RUNTIME_RE.fullmatch(text)) and (match.group("h") or match.group("m")):
-        hours = float(match.group("h") or 0)
+    elif match := (_RUNTIME_RE.fullmatch(text) or _MINUTES_RE.fullmatch(text)):
+        hours = float(match.groupdict().get("h") or 0)
         minutes = hours * 60 + int(match.group("m") or 0)
     if minutes is None or minutes != int(minutes) or not 0 < minutes < 10000:
         raise ReviewFormatError(
@@ -285,7 +284,7 @@ def parse_release_date(value: str) -> datetime.date:
 _RATING_RE = re.compile(
     r"(?:mpaa? )?(?:rated )?"
     r"(?P<code>not rated|unrated|n/r|nr|nc-?17|nc 17|pg-?13|pg 13|pg|g|r)"
-    r"(?![^\W_])",
+    r"(?![^\W_]|[- ]?\d)",
     re.IGNORECASE,
 )
 
