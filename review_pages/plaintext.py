@@ -202,9 +202,9 @@ def _film_title(headline: str) -> str:
 
 _HOURS = r"(?P<h>\d{1,2}(?:\.\d+)?) ?(?:h|hr|hrs|hour|hours)\.?"
 _MINUTES = r"(?P<m>\d{1,4}) ?(?:m|min|mins|minute|minutes)\.?"
-_RUNTIME_RE = re.compile(rf"{_HOURS}(?:(?: ?(?:,|and|&|, and) ?| )?{_MINUTES})?")
-_MINUTES_RE = re.compile(_MINUTES)
-_CLOCK_RE = re.compile(r"(\d{1,2}):(\d{2})(?::00)?")
+_RUNTIME_RE = re.compile(rf"{_HOURS}(?:(?: ?(?:,|and|&|, and) ?| )?{_MINUTES})?", re.ASCII)
+_MINUTES_RE = re.compile(_MINUTES, re.ASCII)
+_CLOCK_RE = re.compile(r"(\d{1,2}):(\d{2})(?::00)?", re.ASCII)
 
 
 def parse_runtime(value: str) -> int:
@@ -214,7 +214,7 @@ def parse_runtime(value: str) -> int:
     if not text or len(text) > MAX_SHORT_VALUE_CHARS:
         raise ReviewFormatError(f"unreadable runtime {original[:80]!r}")
     minutes: float | None = None
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         minutes = int(text)
     elif clock := _CLOCK_RE.fullmatch(text):
         minutes = int(clock.group(1)) * 60 + int(clock.group(2))
@@ -250,9 +250,9 @@ _MONTHS = {
     )
     for name in names
 }
-_ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_MDY_RE = re.compile(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})")
-_DMY_RE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?,? (\d{4})")
+_ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+_MDY_RE = re.compile(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})", re.ASCII)
+_DMY_RE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?,? (\d{4})", re.ASCII)
 _TRAILING_PAREN_RE = re.compile(r" ?\([^()]*\)$")
 
 
@@ -365,8 +365,14 @@ def _metadata_key(line: str) -> tuple[str, str] | None:
     key, sep, value = line.partition(":")
     if not sep or len(key) > MAX_KEY_CHARS:
         return None
-    key = key.replace("(s)", "").replace("(es)", "").lstrip("-*\u2022\u00b7 ")
-    key = " ".join(key.casefold().split())
+    key = (
+        key.casefold()
+        .replace("(s)", "")
+        .replace("(es)", "")
+        .replace("(ies)", "")
+        .lstrip("-*\u2022\u00b7 ")
+    )
+    key = " ".join(key.split())
     field = _KEY_LOOKUP.get(key)
     if field is None:
         return None

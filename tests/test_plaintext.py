@@ -270,7 +270,8 @@ def test_parse_runtime(value, minutes):
 
 @pytest.mark.parametrize(
     "value",
-    ["", "   ", "long", "two hours", "0 minutes", "1 hour and", "h", "98 seconds", "9" * 300],
+    ["", "   ", "long", "two hours", "0 minutes", "1 hour and", "h", "98 seconds", "9" * 300]
+    + ["\u00b2", "\u0663 minutes", "\u00bd hours"],
 )
 def test_parse_runtime_refuses(value):
     with pytest.raises(ReviewFormatError, match="runtime"):
@@ -475,6 +476,9 @@ def test_whitespace_only_lines_count_as_blank():
         "mpa rating: R (gore.)\n\nrunning time: 1h 38m\n\nstudios: A Films, B Films\n\n"
         "DISTRIBUTORS: C\n\nDirector(s): D One and E Two\n\nScreenplay: F Three\n\n"
         "Starring: G Four & H Five\n\nReleased: 6 June 2025",
+        "MPA RATING: R (gore.)\nRUNTIME: 98 MINUTES\nPRODUCTION COMPANY(IES): A Films, B Films\n"
+        "DISTRIBUTOR(S): C\nDIRECTOR(S): D One, E Two\nWRITER(S): F Three\n"
+        "STARRING: G Four, H Five\nRELEASE DATE: JUNE 6, 2025",
         "Rated: R (gore.)\nRun Time: 98 minutes\nProduction Company: A Films; B Films\n"
         "Distributor(s): C\nDirected by: D One, and E Two\nWriter(s): F Three\n"
         "CAST: G Four, H Five\nRELEASE DATE: Jun 6, 2025",
