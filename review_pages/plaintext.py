@@ -544,8 +544,9 @@ def _capitalised(word: str) -> bool:
 
 def _character_before(text: str) -> str:
     """The capitalised name run at the end of ``text`` ("... refuge with Winston" -> Winston)."""
-    words = text[-200:].split()
-    if text[-200:][:1].strip() and len(text) > 200:
+    tail = text[-200:]
+    words = tail.split()
+    if len(text) > 200 and tail[:1].strip():
         words = words[1:]  # the first word may have been cut
     run: list[str] = []
     for word in reversed(words):
@@ -569,7 +570,7 @@ def _find_characters(text: str, cast: list[list[str]]) -> None:
         credit = wanted.get(normalise_name(match.group(1)))
         if credit is None or credit[1]:
             continue
-        character = _character_before(text[: match.start()])
+        character = _character_before(text[max(0, match.start() - 400) : match.start()])
         if character:
             credit[1] = character
 
@@ -627,12 +628,15 @@ def _is_footer(paragraph: list[str]) -> bool:
 def _drop_noise(paragraphs: list[list[str]]) -> list[list[str]]:
     kept = [p for p in paragraphs if not _is_advert(p[0])]
     # The trailing "Need Help?" footer, and any short footer lines after it.
-    for index, paragraph in enumerate(kept):
-        if _is_footer(paragraph):
-            rest = sum(len(_join(p)) for p in kept[index:])
-            if rest <= 600:
-                kept = kept[:index]
-                break
+    rest = 0
+    cut = len(kept)
+    for index in range(len(kept) - 1, -1, -1):
+        rest += sum(len(line) for line in kept[index])
+        if rest > 600:
+            break
+        if _is_footer(kept[index]):
+            cut = index
+    kept = kept[:cut]
     return [p for p in kept if _join(p).casefold() != "need help?"]
 
 

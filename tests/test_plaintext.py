@@ -621,6 +621,12 @@ def test_need_help_footer_without_trailing_newline():
     assert parse_review(text).final_statement == ("Worth the wait.",)
 
 
+def test_many_footers_stay_linear():
+    text = make_review().rstrip("\n") + "\n\n" + "Need Help?\n\n" * 50_000 + "x" * 1000
+    review = parse_review(text)
+    assert review.final_statement == ("Worth the wait.", "x" * 1000)
+
+
 def test_control_characters_are_dropped():
     review = parse_review(make_review(intro="Qui\x07et\x1b film."))
     assert review.intro == ("Quiet film.",)
