@@ -3,18 +3,21 @@
 Pure standard library: the parser imports it without touching Django.
 """
 
-import re
 import unicodedata
 
-_SPACES = re.compile(r"\s+")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_NBSPS = {"\u00a0": " ", "\u202f": " ", "\u2007": " "}
+_APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'"}
+_HYPHENS = {"\u2010": "-", "\u2011": "-"}
+_NAME_FOLD = str.maketrans({**_NBSPS, **_APOSTROPHES, **_HYPHENS})
 
 
 def normalise_name(name: str) -> str:
-    """Key under which two spellings of one name match: NFC, case and spacing folded.
+    """Key under which two spellings of one name match.
 
-    "Zoe\u0308  Marchetti" and "zoë marchetti" give the same key; accents are kept, so
-    "Zoë" and "Zoe" stay different people.
+    NFC, non-breaking spaces to spaces, curly/straight apostrophes folded to ``'``, Unicode
+    hyphens to ``-``, case folded, whitespace collapsed and trimmed: "Zoe\u0308  MARCHETTI" and
+    "zoë marchetti" match; accents are kept, so "Zoë" and "Zoe" stay different people.
     """
-    text = unicodedata.normalize("NFC", name).replace("\u00a0", " ").translate(_APOSTROPHES)
-    return _SPACES.sub(" ", text).strip().casefold()
+    text = unicodedata.normalize("NFC", name).translate(_NAME_FOLD)
+    text = unicodedata.normalize("NFC", text.casefold())
+    return " ".join(text.split())

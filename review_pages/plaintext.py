@@ -15,6 +15,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# The one matching key for names, shared with the snippet models (pure, no Django).
+from people.naming import normalise_name
+
 __all__ = [
     "CastCredit",
     "ParsedReview",
@@ -79,25 +82,11 @@ MAX_SHORT_VALUE_CHARS = 200  # runtime and release date values
 # --------------------------------------------------------------------------------------------
 
 _NBSPS = {"\u00a0": " ", "\u202f": " ", "\u2007": " "}
-_APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'"}
-_HYPHENS = {"\u2010": "-", "\u2011": "-"}
-_NAME_FOLD = str.maketrans({**_NBSPS, **_APOSTROPHES, **_HYPHENS})
 _NBSP_FOLD = str.maketrans(_NBSPS)
 
 # Control characters other than tab and newline, plus stray byte-order marks, are dropped.
 _CONTROL_RE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
 _HSPACE_RE = re.compile(r"[^\S\n]+")
-
-
-def normalise_name(name: str) -> str:
-    """Matching key for people and studios.
-
-    NFC, non-breaking spaces to spaces, curly/straight apostrophes folded to ``'``, Unicode
-    hyphens to ``-``, case folded, whitespace collapsed and trimmed.
-    """
-    text = unicodedata.normalize("NFC", name).translate(_NAME_FOLD)
-    text = unicodedata.normalize("NFC", text.casefold())
-    return " ".join(text.split())
 
 
 def _clean_text(text: str) -> str:
