@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install migrate setup test lint format check pytest test-browser bench-import clean
+.PHONY: run serve install migrate setup test lint format check pytest test-browser bench-import backup restore clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ run: setup
 
 serve: install
 	PY=$(PY) scripts/serve.sh
+
+backup: install
+	$(PY) manage.py backup_site $(if $(OUTPUT),--output $(OUTPUT),)
+
+restore: install
+	@test -n "$(ARCHIVE)" || (echo "usage: make restore ARCHIVE=backups/reviewsite-....tar.gz" && exit 2)
+	$(PY) manage.py restore_site $(ARCHIVE)
 
 lint: install
 	$(BIN)/ruff check .

@@ -19,6 +19,7 @@ ALLOWED_HOSTS: list[str] = [
 ]
 
 INSTALLED_APPS = [
+    "reviewsite",
     "review_pages",
     "people",
     "wagtail_modeladmin",
@@ -162,6 +163,9 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Backups (`make backup`): JSON that keeps datetimes to the microsecond.
+SERIALIZATION_MODULES = {"fulljson": "reviewsite.fulljson"}
 
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "The Screening Room")

@@ -1,0 +1,76 @@
+"""Write one archive holding a consistent dump of the database and the media files.
+
+The dump is read inside one transaction (REPEATABLE READ on PostgreSQL), so a review
+published mid-backup is either wholly in it or not at all. Derived data (search index,
+reference index, sessions, content types and permissions) is left out: `restore_site`
+rebuilds it.
+"""
+
+import datetime
+import io
+import json
+import tarfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "wagtailsearch.indexentry",
+    "wagtailsearch.sqliteftsindexentry",
+    "wagtailcore.referenceindex",
+    "wagtailadmin.editingsession",
+]
+FORMAT_VERSION = 1
+
+
+class Command(BaseCommand):
+    help = "Back up the database and media to one .tar.gz archive."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output",
+            help="Archive path (default: backups/reviewsite-<timestamp>.tar.gz).",
+        )
+
+    def handle(self, *args, **options):
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+        output = Path(
+            options["output"] or Path(settings.BASE_DIR) / "backups" / f"reviewsite-{stamp}.tar.gz"
+        )
+        output.parent.mkdir(parents=True, exist_ok=True)
+
+        dump = io.StringIO()
+        outermost = not connection.in_atomic_block
+        with transaction.atomic():
+            if connection.vendor == "postgresql" and outermost:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            call_command(
+                "dumpdata",
+                natural_foreign=True,
+                format="fulljson",  # datetimes to the microsecond
+                exclude=EXCLUDED,
+                stdout=dump,
+            )
+        data = dump.getvalue().encode()
+        manifest = json.dumps(
+            {"format": FORMAT_VERSION, "created": stamp, "database": connection.vendor}
+        ).encode()
+
+        media_root = Path(settings.MEDIA_ROOT)
+        partial = output.with_suffix(".partial")
+        with tarfile.open(partial, "w:gz") as archive:
+            for name, payload in [("manifest.json", manifest), ("data.fulljson", data)]:
+                info = tarfile.TarInfo(name)
+                info.size = len(payload)
+                archive.addfile(info, io.BytesIO(payload))
+            if media_root.is_dir():
+                archive.add(media_root, arcname="media")
+        partial.replace(output)  # never leave a half-written archive under the final name
+        self.stdout.write(f"Backup written to {output}")

@@ -1,0 +1,60 @@
+"""`make backup` / `make restore`: an archive brings a fresh install back to the same content."""
+
+import tarfile
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from people.models import Person
+from review_pages.models import ReviewPage
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot(client, urls):
+    return {url: client.get(url).content for url in urls}
+
+
+def test_backup_then_restore_into_an_emptied_install(
+    client, make_review, person_factory, studio_factory, tmp_path
+):
+    director = person_factory(name="Wren Halloway")
+    actor = person_factory(name="Jónas Berg")
+    review = make_review(
+        film_title="Glass Harbour",
+        directors=[director],
+        cast=[(actor, "Keeper")],
+        companies=[studio_factory(name="Tidewater")],
+    )
+    draft = make_review(film_title="Unfinished", live=False)
+    urls = ["/", review.url, "/people/wren-halloway/", "/studios/tidewater/"]
+    before = snapshot(client, urls)
+    revisions_before = review.revisions.count()
+
+    archive = tmp_path / "site.tar.gz"
+    call_command("backup_site", output=str(archive))
+    with tarfile.open(archive) as opened:
+        assert {"manifest.json", "data.fulljson"} <= set(opened.getnames())
+
+    call_command("flush", interactive=False, verbosity=0)  # a fresh, empty install
+    assert not ReviewPage.objects.exists()
+
+    call_command("restore_site", str(archive))
+    assert snapshot(client, urls) == before
+    restored = ReviewPage.objects.get(pk=review.pk)
+    assert restored.revisions.count() == revisions_before
+    assert not ReviewPage.objects.get(pk=draft.pk).live
+    assert Person.objects.get(name="Jónas Berg").slug == "jónas-berg"
+    assert ReviewPage.objects.live().search("Glass Harbour").count() == 1
+
+
+def test_restore_refuses_a_broken_archive_and_keeps_the_data(make_review, tmp_path):
+    make_review(film_title="Still Here")
+    broken = tmp_path / "broken.tar.gz"
+    broken.write_bytes(b"not an archive")
+    with pytest.raises(CommandError, match="not a readable backup"):
+        call_command("restore_site", str(broken))
+    assert ReviewPage.objects.filter(film_title="Still Here").exists()
+    with pytest.raises(CommandError, match="no such archive"):
+        call_command("restore_site", str(tmp_path / "missing.tar.gz"))
