@@ -29,6 +29,20 @@ EXCLUDED = [
 FORMAT_VERSION = 1
 
 
+def _exists(label: str) -> bool:
+    """Some models exist on one database only (SQLite's full-text index table)."""
+    from django.apps import apps
+
+    try:
+        if "." in label:
+            apps.get_model(label)
+        else:
+            apps.get_app_config(label)
+    except LookupError:
+        return False
+    return True
+
+
 class Command(BaseCommand):
     help = "Back up the database and media to one .tar.gz archive."
 
@@ -55,7 +69,7 @@ class Command(BaseCommand):
                 "dumpdata",
                 natural_foreign=True,
                 format="fulljson",  # datetimes to the microsecond
-                exclude=EXCLUDED,
+                exclude=[label for label in EXCLUDED if _exists(label)],
                 stdout=dump,
             )
         data = dump.getvalue().encode()
