@@ -170,9 +170,7 @@ def test_an_incomplete_draft_is_saved_but_field_errors_still_apply(
     assert not draft.live and draft.runtime_minutes == 90
 
 
-def test_submitting_for_moderation_needs_a_complete_body(
-    admin_client, index_page, people, studio
-):
+def test_submitting_for_moderation_needs_a_complete_body(admin_client, index_page, people, studio):
     data = review_form_data(people, studio, sections=[SYNOPSIS, CRITIQUE], action="action-submit")
     response = admin_client.post(add_url(index_page), data)
     assert response.status_code == 200

@@ -113,7 +113,7 @@ def test_editor_submits_and_moderator_approves(editor, moderator, index_page, pe
     assert "Nell Brannock" in moderator.get(review.url).content.decode()
 
 
-def test_the_moderator_can_publish_and_unpublish(moderator, make_review, index_page, people, studio):
+def test_the_moderator_can_publish_and_unpublish(moderator, index_page, people, studio):
     response = moderator.post(add_url(index_page), form(people, studio, "action-publish"))
     assert response.status_code == 302
     review = ReviewPage.objects.get()
