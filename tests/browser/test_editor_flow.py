@@ -153,6 +153,7 @@ def compose(page, live_server, index_page, steps, *, with_final_statement=True):
     page.get_by_role("button", name=re.compile("Add cast", re.I)).click()
     choose_in_modal(page, "Bea", "Bea Thorne")
     page.fill("#id_cast-0-character", "Nell Brannock")
+    expect(page.locator("#id_cast-1-character")).to_have_count(0)  # one row per pick
     # The second cast member is not in the library yet: add them from the chooser.
     page.get_by_role("button", name=re.compile("Add cast", re.I)).click()
     modal = page.locator(".modal-dialog, .modal")
