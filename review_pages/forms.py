@@ -42,10 +42,14 @@ class ReviewPageForm(WagtailAdminPageForm):
         return cleaned_data
 
     def check_duplicate_credits(self) -> None:
+        """The same person (or studio) twice in one credit list: an error on the repeat."""
         for relation, field_name in CREDIT_FORMSETS.items():
             formset = self.formsets.get(relation)
             if formset is None:
                 continue
+            # The page form is cleaned before its formsets: clean this one now so its
+            # rows have cleaned_data (formset.is_valid() caches, so this costs nothing more).
+            formset.is_valid()
             seen = set()
             for form in formset.forms:
                 if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):

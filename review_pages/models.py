@@ -18,6 +18,7 @@ from wagtail.admin.panels import (
     MultipleChooserPanel,
     ObjectList,
     TabbedInterface,
+    TitleFieldPanel,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -119,6 +120,12 @@ class ReviewIndexPage(RoutablePageMixin, Page):
         )
 
 
+PEOPLE_CHOOSER_HELP = (
+    "Search the people library; use “Add a new person” in the chooser for someone "
+    "who is not there yet. Drag to reorder."
+)
+
+
 class ReviewPage(Page):
     """One film review: its facts, its credits and its sections."""
 
@@ -136,8 +143,15 @@ class ReviewPage(Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text="The film's poster, portrait; shown beside the facts and in link previews.",
     )
-    mpa_rating = models.CharField("MPA rating", max_length=5, choices=MPARating.choices, blank=True)
+    mpa_rating = models.CharField(
+        "MPA rating",
+        max_length=5,
+        choices=MPARating.choices,
+        blank=True,
+        help_text="The film's MPA rating; 'not rated' when it was released without one.",
+    )
     mpa_rating_reason = models.CharField(
         "rating reason",
         max_length=255,
@@ -151,13 +165,16 @@ class ReviewPage(Page):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text="In minutes: 125 is shown as 2 hours and 5 minutes.",
     )
-    release_date = models.DateField(null=True, blank=True)
+    release_date = models.DateField(
+        null=True, blank=True, help_text="The film's first theatrical release in the US."
+    )
     distributor = models.ForeignKey(
         Studio,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="distributed_reviews",
+        help_text="The studio that releases the film in cinemas, e.g. Lionsgate.",
     )
     author = models.ForeignKey(
         Person,
@@ -186,7 +203,12 @@ class ReviewPage(Page):
     parent_page_types = ["review_pages.ReviewIndexPage"]
     subpage_types: list[str] = []
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        TitleFieldPanel(
+            "title",
+            heading="headline",
+            help_text="The headline readers see, e.g. 'Ballerina' Review: A Spin-off That Twirls.",
+        ),
         FieldPanel("film_title"),
         FieldPanel("intro"),
         FieldPanel("body"),
@@ -197,13 +219,27 @@ class ReviewPage(Page):
         FieldPanel("poster"),
     ]
     credits_panels = [
-        MultipleChooserPanel("directors", chooser_field_name="person", label="directors"),
-        MultipleChooserPanel("writers", chooser_field_name="person", label="writers"),
-        MultipleChooserPanel("cast", chooser_field_name="person", label="cast"),
+        MultipleChooserPanel(
+            "directors",
+            chooser_field_name="person",
+            label="directors",
+            help_text=PEOPLE_CHOOSER_HELP,
+        ),
+        MultipleChooserPanel(
+            "writers", chooser_field_name="person", label="writers", help_text=PEOPLE_CHOOSER_HELP
+        ),
+        MultipleChooserPanel(
+            "cast",
+            chooser_field_name="person",
+            label="cast",
+            help_text="In billing order, each with the character they play. " + PEOPLE_CHOOSER_HELP,
+        ),
         MultipleChooserPanel(
             "production_companies",
             chooser_field_name="studio",
             label="production companies",
+            help_text="Search the studios library; use “Add a new studio” in the chooser "
+            "for one that is not there yet.",
         ),
         FieldPanel("distributor"),
         MultiFieldPanel([FieldPanel("author"), FieldPanel("score")], heading="the critic"),
