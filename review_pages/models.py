@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from django.utils.http import urlencode
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -30,7 +29,7 @@ from wagtail.search import index
 from people.models import Person, Studio
 
 from . import credits
-from .blocks import ReviewBodyBlock
+from .blocks import ReviewBodyBlock, plain_text
 from .forms import ReviewPageForm
 from .rules import score_problem
 from .search import SearchHit, SearchQuery, excerpt, review_text, search_names, search_reviews
@@ -161,7 +160,7 @@ class ReviewIndexPage(RoutablePageMixin, Page):
             title=self.title,
             link=self.get_full_url(request),
             feed_url=self.get_full_url(request) + self.reverse_subpage("feed"),
-            description=strip_tags(self.intro) or f"The latest film reviews: {self.title}.",
+            description=plain_text(self.intro) or f"The latest film reviews: {self.title}.",
             language="en",
         )
         latest = self.reviews().select_related("author")[
@@ -172,7 +171,7 @@ class ReviewIndexPage(RoutablePageMixin, Page):
             feed.add_item(
                 title=review.title,
                 link=url,
-                description=strip_tags(review.intro),
+                description=plain_text(review.intro),
                 pubdate=review.first_published_at,
                 updateddate=review.last_published_at,
                 unique_id=url,

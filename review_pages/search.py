@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.backends import get_search_backend
+
+from .blocks import plain_text
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
@@ -84,7 +86,7 @@ def search_names(model, query: SearchQuery, credited_ids) -> list:
 
 def review_text(review, review_credits: dict) -> list[str]:
     """The passages a review is searched by, in reading order, as plain text."""
-    passages = [strip_tags(review.intro)]
+    passages = [plain_text(review.intro)]
     # Raw stream data: reading block values would load each section's performers.
     for block in review.body.raw_data:
         value = block.get("value") or {}
@@ -93,7 +95,7 @@ def review_text(review, review_credits: dict) -> list[str]:
         if value.get("heading"):
             passages.append(str(value["heading"]))
         if value.get("text"):
-            passages.append(strip_tags(str(value["text"])))
+            passages.append(plain_text(str(value["text"])))
     names = [ref["name"] for ref in review_credits["directors"] + review_credits["writers"]]
     names += [
         f"{c['person']['name']} ({c['character']})" if c["character"] else c["person"]["name"]

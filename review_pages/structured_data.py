@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.utils.html import json_script, strip_tags
+from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 
+from .blocks import plain_text
 from .credits import review_credits
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def review_structured_data(page, request: HttpRequest | None = None) -> dict[str
         "itemReviewed": movie,
         "publisher": {"@type": "Organization", "name": site_name},
     }
-    description = " ".join(strip_tags(page.intro).split())
+    description = plain_text(page.intro)
     if description:
         review["description"] = description
     if credits["author"]:
