@@ -53,8 +53,8 @@ def draw_poster(film_title: str, tagline: str = "", size=POSTER_SIZE) -> bytes:
         outline=ink,
         width=3,
     )
-    title_font = _font(max(18, width // 9))
-    lines = textwrap.wrap(film_title.upper(), width=12) or [" "]
+    title_font = _font(max(18, width // 8))
+    lines = textwrap.wrap(film_title.upper(), width=11) or [" "]
     line_height = title_font.size * 1.2 if hasattr(title_font, "size") else 14
     y = height * 0.38 - line_height * len(lines) / 2
     for line in lines[:6]:

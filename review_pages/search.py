@@ -53,9 +53,11 @@ class SearchQuery:
                 "Your search has no letters or digits to look for. "
                 "Try a film title, a person or a studio."
             )
-        elif len(raw) > MAX_QUERY_CHARS or len(terms) > MAX_TERMS:
+        elif len(terms) > MAX_TERMS:
+            query.problem = f"Your search was long, so only its first {MAX_TERMS} words were used."
+        elif len(raw) > MAX_QUERY_CHARS:
             query.problem = (
-                f"Your search was long, so only its first {len(query.terms)} words were used."
+                f"Your search was long, so only its first {MAX_QUERY_CHARS} characters were used."
             )
         return query
 
