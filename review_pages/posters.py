@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
+from wagtail.utils.file import hash_filelike
 
 POSTER_SIZE = (600, 900)
 # Dark backgrounds with light text: every pair clears WCAG AA contrast.
@@ -81,5 +82,8 @@ def make_poster_image(film_title: str, tagline: str = "", collection=None, size=
     if collection is not None:
         image.collection = collection
     image.file = ImageFile(io.BytesIO(data), name=filename)
+    # Size and hash as an upload would have them (renditions are cached by hash).
+    image.file_size = len(data)
+    image.file_hash = hash_filelike(io.BytesIO(data))
     image.save()
     return image

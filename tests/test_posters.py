@@ -19,6 +19,7 @@ def test_make_poster_image_saves_a_wagtail_image_of_the_film():
     assert image.pk is not None
     assert image.title == "Poster for The Lantern Keeper"
     assert (image.width, image.height) == (600, 900)
+    assert image.file_size > 1000 and len(image.file_hash) == 40
     with image.open_file() as handle:
         drawn = PILImage.open(io.BytesIO(handle.read()))
         assert drawn.format == "PNG"
