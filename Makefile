@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install migrate setup test lint format check pytest test-browser bench-import backup restore clean
+.PHONY: run serve install browser-deps migrate setup test lint format check pytest test-browser bench-import backup restore clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +16,21 @@ $(BIN)/activate: requirements.txt requirements-dev.txt
 
 install: $(BIN)/activate
 
+# axe-core for the browser tests' accessibility audit, from the npm registry (package-lock.json).
+# Runs `npm ci` only when the lock file changed, so repeating it costs nothing.
+AXE_JS := tests/browser/node_modules/axe-core/axe.min.js
+browser-deps: $(AXE_JS)
+
+$(AXE_JS): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
+	touch $(AXE_JS)
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
 setup: migrate
 	$(PY) manage.py setup_site
+	$(PY) manage.py make_demo_posters
 
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
@@ -48,12 +58,12 @@ check: install
 	DJANGO_SETTINGS_MODULE=reviewsite.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=reviewsite.settings.test $(PY) manage.py makemigrations --check --dry-run
 
-pytest: install
+pytest: install browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint check pytest
 
-test-browser: install
+test-browser: install browser-deps
 	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
 
 bench-import: install

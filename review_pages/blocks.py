@@ -5,6 +5,9 @@ Each block's `get_api_representation` gives the API shape of the design
 call it, so one method serves both.
 """
 
+from html import unescape
+
+from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.rich_text import expand_db_html
 from wagtail.snippets.blocks import SnippetChooserBlock
@@ -93,3 +96,8 @@ class ReviewBodyBlock(blocks.StreamBlock):
             "synopsis": {"max_num": 1},
             "final_statement": {"max_num": 1},
         }
+
+
+def plain_text(html: str) -> str:
+    """Rich text as one line of plain text (tags dropped, entities decoded, spaces folded)."""
+    return " ".join(unescape(strip_tags(html or "")).split())

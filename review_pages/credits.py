@@ -63,13 +63,35 @@ def with_credits(queryset):
     )
 
 
-def with_listing_data(queryset):
-    """What a review card shows: poster and directors."""
+def poster_prefetch() -> Prefetch:
+    """Posters with their existing renditions, so a card's <picture> costs no query."""
+    from wagtail.images import get_image_model
+
+    return Prefetch("poster", queryset=get_image_model().objects.prefetch_renditions())
+
+
+def listing_prefetches() -> list[Prefetch]:
     from .models import ReviewDirector
 
-    return queryset.select_related("poster").prefetch_related(
-        Prefetch("directors", queryset=ReviewDirector.objects.select_related("person"))
-    )
+    return [
+        poster_prefetch(),
+        Prefetch("directors", queryset=ReviewDirector.objects.select_related("person")),
+    ]
+
+
+def with_listing_data(queryset):
+    """What a review card shows: poster (and its renditions) and directors."""
+    return queryset.prefetch_related(*listing_prefetches())
+
+
+def prefetch_listing_data(reviews: list, with_all_credits: bool = False) -> None:
+    """`with_listing_data` for reviews already fetched (search results come as a list)."""
+    lookups = [poster_prefetch()]
+    if with_all_credits:
+        lookups += credit_prefetches() + ["distributor", "author"]
+    else:
+        lookups += listing_prefetches()[1:]
+    prefetch_related_objects(reviews, *lookups)
 
 
 class FilmographyLinks:
@@ -302,3 +324,31 @@ def studio_filmography(studio: Studio, reviews) -> list[FilmographyRole]:
         ),
     ]
     return [role for role in roles if role.entries]
+
+
+def credited_people(reviews):
+    """People credited (director, writer, cast or critic) on any of the given reviews."""
+    from people.models import Person
+
+    from .models import ReviewCastMember, ReviewDirector, ReviewWriter
+
+    page_ids = reviews.values("pk")
+    return Person.objects.filter(
+        Q(pk__in=ReviewDirector.objects.filter(page__in=page_ids).values("person_id"))
+        | Q(pk__in=ReviewWriter.objects.filter(page__in=page_ids).values("person_id"))
+        | Q(pk__in=ReviewCastMember.objects.filter(page__in=page_ids).values("person_id"))
+        | Q(pk__in=reviews.exclude(author=None).values("author_id"))
+    )
+
+
+def credited_studios(reviews):
+    """Studios credited (production company or distributor) on any of the given reviews."""
+    from people.models import Studio
+
+    from .models import ReviewProductionCompany
+
+    page_ids = reviews.values("pk")
+    return Studio.objects.filter(
+        Q(pk__in=ReviewProductionCompany.objects.filter(page__in=page_ids).values("studio_id"))
+        | Q(pk__in=reviews.exclude(distributor=None).values("distributor_id"))
+    )

@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
@@ -28,9 +30,10 @@ from wagtail.search import index
 from people.models import Person, Studio
 
 from . import credits
-from .blocks import ReviewBodyBlock
+from .blocks import ReviewBodyBlock, plain_text
 from .forms import ReviewPageForm
 from .rules import score_problem
+from .search import SearchHit, SearchQuery, excerpt, review_text, search_names, search_reviews
 
 
 class MPARating(models.TextChoices):
@@ -118,6 +121,77 @@ class ReviewIndexPage(RoutablePageMixin, Page):
                 "roles": credits.studio_filmography(studio, self.reviews()),
             },
         )
+
+    @path("search/", name="search")
+    def search(self, request):
+        """Reviews by headline, film, text and credited names; people and studios apart."""
+        query = SearchQuery.from_request(request)
+        context = {"query": query, "results": None, "people": [], "studios": []}
+        if query:
+            reviews = self.reviews()
+            results = self.paginate(request, search_reviews(reviews, query))
+            found = list(results.object_list)
+            credits.prefetch_listing_data(found, with_all_credits=True)
+            results.object_list = [
+                SearchHit(
+                    review,
+                    excerpt(
+                        review_text(review, credits.review_credits(review, request)),
+                        query,
+                    ),
+                )
+                for review in found
+            ]
+            context.update(
+                results=results,
+                results_query=urlencode({"q": query.raw}),
+                people=search_names(Person, query, credits.credited_people(reviews)),
+                studios=search_names(Studio, query, credits.credited_studios(reviews)),
+            )
+        return self.render(
+            request,
+            template="review_pages/search_results.html",
+            context_overrides=context,
+        )
+
+    @path("feed/", name="feed")
+    def feed(self, request):
+        """RSS 2.0 of the latest live reviews."""
+        feed = Rss201rev2Feed(
+            title=self.title,
+            link=self.get_full_url(request),
+            feed_url=self.get_full_url(request) + self.reverse_subpage("feed"),
+            description=plain_text(self.intro) or f"The latest film reviews: {self.title}.",
+            language="en",
+        )
+        latest = self.reviews().select_related("author")[
+            : getattr(settings, "REVIEWS_FEED_LENGTH", 20)
+        ]
+        for review in latest:
+            url = review.get_full_url(request)
+            feed.add_item(
+                title=review.title,
+                link=url,
+                description=plain_text(review.intro),
+                pubdate=review.first_published_at,
+                updateddate=review.last_published_at,
+                unique_id=url,
+                unique_id_is_permalink=True,
+                author_name=review.author.name if review.author_id else None,
+                categories=[review.film_title],
+            )
+        return HttpResponse(feed.writeString("utf-8"), content_type=feed.content_type)
+
+    def get_sitemap_urls(self, request=None):
+        """The front page, plus the filmography of everyone credited on a live review."""
+        urls = super().get_sitemap_urls(request)
+        links = credits.FilmographyLinks(self, request, absolute=True)
+        reviews = self.reviews()
+        for person in credits.credited_people(reviews).only("slug").order_by("slug"):
+            urls.append({"location": links.person(person.slug)})
+        for studio in credits.credited_studios(reviews).only("slug").order_by("slug"):
+            urls.append({"location": links.studio(studio.slug)})
+        return urls
 
 
 PEOPLE_CHOOSER_HELP = (

@@ -23,4 +23,13 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+elif getattr(settings, "SERVE_MEDIA", False):
+    # Test settings: the browser tests' live server shows uploaded posters.
+    from django.urls import re_path
+    from django.views.static import serve
+
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
 urlpatterns += [path("", include(wagtail_urls))]

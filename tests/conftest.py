@@ -1,14 +1,13 @@
 import pytest
 
-from review_pages.models import ReviewIndexPage
-
+from .baseline import ensure_baseline
 from .factories import PersonFactory, ReviewPageFactory, StudioFactory, credit, publish
 
 
 @pytest.fixture
 def index_page(db):
-    """The site root made by the review_pages data migration."""
-    return ReviewIndexPage.objects.get()
+    """The site root made by the review_pages data migration (rebuilt after a flush)."""
+    return ensure_baseline()
 
 
 @pytest.fixture

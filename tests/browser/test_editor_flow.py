@@ -18,11 +18,11 @@ from playwright.sync_api import expect
 from people.models import Person
 from review_pages.models import ReviewPage
 
-# The live server reads committed data; serialized_rollback restores the data migrations'
+# The live server reads committed data; the site_baseline fixture puts back the migrations'
 # rows (index page, groups, workflow) that a transactional test's flush removes.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "editors"

@@ -1,0 +1,117 @@
+"""schema.org JSON-LD for a review: a `Review` of a `Movie`, built as a dict in Python.
+
+The dict is made from `credits.review_credits` (the one source of credit data) and emitted
+with Django's `json_script` escaping, so a headline or a character name containing
+`</script>`, quotes or `&` cannot end the script element or change its meaning.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils.html import json_script
+from django.utils.safestring import mark_safe
+
+from .blocks import plain_text
+from .credits import review_credits
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+BEST_RATING = 5
+
+
+def _person(ref: dict) -> dict[str, Any]:
+    data = {"@type": "Person", "name": ref["name"]}
+    if ref.get("url"):
+        data["url"] = ref["url"]
+    return data
+
+
+def _organization(ref: dict) -> dict[str, Any]:
+    data = {"@type": "Organization", "name": ref["name"]}
+    if ref.get("url"):
+        data["url"] = ref["url"]
+    return data
+
+
+def _poster_url(page, request) -> str | None:
+    if not page.poster_id:
+        return None
+    rendition = page.poster.get_rendition("max-1200x1200|format-jpeg")
+    url = rendition.url
+    if request is not None and url.startswith("/"):
+        url = request.build_absolute_uri(url)
+    return url
+
+
+def review_structured_data(page, request: HttpRequest | None = None) -> dict[str, Any]:
+    """The JSON-LD object of one review (absolute URLs throughout)."""
+    credits = review_credits(page, request=request, absolute=True)
+    site_name = getattr(settings, "WAGTAIL_SITE_NAME", "") or "Film reviews"
+    movie: dict[str, Any] = {"@type": "Movie", "name": page.film_title}
+    if credits["directors"]:
+        movie["director"] = [_person(ref) for ref in credits["directors"]]
+    if credits["writers"]:
+        movie["author"] = [_person(ref) for ref in credits["writers"]]
+    if credits["cast"]:
+        movie["actor"] = [
+            {
+                "@type": "PerformanceRole",
+                "actor": _person(credit["person"]),
+                **({"characterName": credit["character"]} if credit["character"] else {}),
+            }
+            for credit in credits["cast"]
+        ]
+    if credits["production_companies"]:
+        movie["productionCompany"] = [_organization(ref) for ref in credits["production_companies"]]
+    if page.runtime_minutes:
+        movie["duration"] = page.iso_duration
+    if page.mpa_rating:
+        movie["contentRating"] = f"MPA {page.mpa_rating}"
+    if page.release_date:
+        movie["dateCreated"] = page.release_date.isoformat()
+    poster = _poster_url(page, request)
+    if poster:
+        movie["image"] = poster
+
+    url = page.get_full_url(request)
+    review: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Review",
+        "name": page.title,
+        "url": url,
+        "mainEntityOfPage": url,
+        "itemReviewed": movie,
+        "publisher": {"@type": "Organization", "name": site_name},
+    }
+    description = plain_text(page.intro)
+    if description:
+        review["description"] = description
+    if credits["author"]:
+        review["author"] = _person(credits["author"])
+    else:
+        review["author"] = {"@type": "Organization", "name": site_name}
+    published = page.first_published_at or page.last_published_at
+    if published:
+        review["datePublished"] = published.isoformat()
+    if page.last_published_at:
+        review["dateModified"] = page.last_published_at.isoformat()
+    if page.score is not None:
+        review["reviewRating"] = {
+            "@type": "Rating",
+            "ratingValue": float(page.score),
+            "bestRating": BEST_RATING,
+            "worstRating": 0,
+        }
+    return review
+
+
+def json_ld_script(page, request: HttpRequest | None = None) -> str:
+    """`<script type="application/ld+json">` with <, > and & escaped as \\u003C etc."""
+    script = json_script(review_structured_data(page, request))
+    # json_script escaped the JSON; only the element's type changes.
+    return mark_safe(  # noqa: S308
+        script.replace('<script type="application/json">', '<script type="application/ld+json">')
+    )

@@ -1,0 +1,46 @@
+"""Template helpers for the readers' site: addresses of the index page's routes."""
+
+from django import template
+
+from review_pages.credits import FilmographyLinks
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def review_index_route(context, name: str) -> str:
+    """The address of a route on the review index ("search", "feed"), or "" without one.
+
+    Resolves the index page once per request (shared with the filmography links).
+    """
+    request = context.get("request")
+    links = FilmographyLinks.for_request(request)
+    if links.index_page is None:
+        return ""
+    return links.root + links.index_page.reverse_subpage(name)
+
+
+@register.simple_tag(takes_context=True)
+def filmography_url(context, credited) -> str:
+    """The filmography address of a Person or a Studio."""
+    links = FilmographyLinks.for_request(context.get("request"))
+    if credited._meta.model_name == "studio":
+        return links.studio(credited.slug) or ""
+    return links.person(credited.slug) or ""
+
+
+@register.simple_tag(takes_context=True)
+def review_json_ld(context, page) -> str:
+    """The review's schema.org JSON-LD, safe to place inside a <script> element."""
+    from review_pages.structured_data import json_ld_script
+
+    return json_ld_script(page, context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url: str) -> str:
+    """`url` made absolute against the current request (for Open Graph images)."""
+    request = context.get("request")
+    if request is None or "://" in url:
+        return url
+    return request.build_absolute_uri(url)
