@@ -155,9 +155,13 @@ def main() -> None:
     import_rate = len(files) / import_seconds
     baseline_rate = baseline_count / baseline_seconds
     print()
+    rows = [
+        ("importer (credits, publish)", len(files), import_seconds, import_rate),
+        ("wagtail baseline (no credits)", baseline_count, baseline_seconds, baseline_rate),
+    ]
     print(f"{'':34}{'reviews':>9}{'seconds':>10}{'reviews/s':>11}")
-    print(f"{'importer (credits, publish)':34}{len(files):>9}{import_seconds:>10.1f}{import_rate:>11.1f}")  # noqa: E501
-    print(f"{'wagtail baseline (no credits)':34}{baseline_count:>9}{baseline_seconds:>10.1f}{baseline_rate:>11.1f}")  # noqa: E501
+    for label, count, seconds, rate in rows:
+        print(f"{label:34}{count:>9}{seconds:>10.1f}{rate:>11.1f}")
     print(f"ratio importer/baseline: {import_rate / baseline_rate:.2f}x (target >= 2x)")
     print()
     print("peak memory (max RSS) during the import:")

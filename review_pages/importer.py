@@ -297,9 +297,7 @@ def deferred_indexing(models: Iterable[type] = (ReviewPage,)) -> Iterator[None]:
     Whoever uses it indexes the objects themselves (see `index_review`).
     """
     disconnected = [
-        model
-        for model in models
-        if post_save.disconnect(post_save_signal_handler, sender=model)
+        model for model in models if post_save.disconnect(post_save_signal_handler, sender=model)
     ]
     try:
         with disable_reference_index_auto_update():
@@ -438,9 +436,12 @@ class ReviewImporter:
     @staticmethod
     def _latest_fingerprint(page: ReviewPage) -> str:
         if page.latest_revision_id is None:
-            return ReviewPage.objects.filter(pk=page.pk).values_list(
-                "import_fingerprint", flat=True
-            ).first() or ""
+            return (
+                ReviewPage.objects.filter(pk=page.pk)
+                .values_list("import_fingerprint", flat=True)
+                .first()
+                or ""
+            )
         content = (
             Revision.objects.filter(pk=page.latest_revision_id)
             .values_list("content", flat=True)
@@ -473,10 +474,13 @@ class ReviewImporter:
     @staticmethod
     def _new_snippets(model, names: list[str]) -> list:
         """Unsaved snippets with unique slugs, the slugs in use read in one query."""
-        bases = [slugify(name, allow_unicode=True)[:240] or model._meta.model_name for name in names]
+        bases = [
+            slugify(name, allow_unicode=True)[:240] or model._meta.model_name for name in names
+        ]
         used = set(
-            model.objects.filter(reduce(or_, (Q(slug__startswith=base) for base in set(bases))))
-            .values_list("slug", flat=True)
+            model.objects.filter(
+                reduce(or_, (Q(slug__startswith=base) for base in set(bases)))
+            ).values_list("slug", flat=True)
         )
         objects = []
         for name, base in zip(names, bases, strict=True):
