@@ -266,6 +266,12 @@ class ReviewPage(Page):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("5"))],
         help_text="Optional, from 0 to 5 in halves.",
     )
+    import_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="sha256 of the plain-text review this page was last imported from.",
+    )
     body = StreamField(
         ReviewBodyBlock(),
         blank=True,
