@@ -7,7 +7,6 @@ from django.test import override_settings
 
 from . import api_support
 from .api_support import (
-    REVIEW_FIELDS,
     expected_review,
     person_ref,
     review_fields,
@@ -293,7 +292,3 @@ def test_cors_allows_no_origin_by_default(client, full_review):
     response = client.get(REVIEWS, HTTP_ORIGIN="https://app.example")
 
     assert not response.has_header("Access-Control-Allow-Origin")
-
-
-def test_review_fields_constant_lists_the_design():
-    assert len(REVIEW_FIELDS) == 16

@@ -31,14 +31,14 @@ from .v2 import public_reviews
 NAMESPACE = "wagtailapi_v3"
 
 
-class Page(Schema):
+class ResultsSlice(Schema):
     """Which slice of the results to answer with."""
 
     limit: int = Field(20, ge=1, description="At most WAGTAILAPI_LIMIT_MAX (100).")
     offset: int = Field(0, ge=0)
 
 
-class ReviewQuery(Page):
+class ReviewQuery(ResultsSlice):
     person: str | None = Field(None, description="A person's slug, in any role.")
     studio: str | None = Field(None, description="A studio's slug: production or distribution.")
     mpa_rating: str | None = Field(None, description="G, PG, PG-13, R, NC-17 or NR.")
@@ -57,7 +57,7 @@ class ReviewQuery(Page):
     ) = Field(None, description="Newest first by default (by relevance when searching).")
 
 
-class EntityQuery(Page):
+class EntityQuery(ResultsSlice):
     search: str | None = Field(None, description="Search by name.")
     order: Literal["name", "-name", "id", "-id"] = "name"
 
