@@ -25,6 +25,8 @@ CLEARED = (
     "AWS_STORAGE_BUCKET_NAME",
     "FRONTEND_CACHE_BACKEND",
     "REVIEWS_CACHE_SECONDS",
+    # Set by the browser tests' conftest for Playwright; never part of a deployment.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 PRINT_SETTINGS = """
 import json
