@@ -134,6 +134,7 @@ def generate(
 
     from people.models import Person, Studio
     from review_pages import credits
+    from review_pages.importer import refresh_query_statistics
     from review_pages.models import (
         ReviewCastMember,
         ReviewDirector,
@@ -290,6 +291,8 @@ def generate(
             reviews = list(credits.with_credits(ReviewPage.objects.filter(pk__in=chunk)))
             backend.add_bulk(ReviewPage, reviews)
         say("search index updated")
+    # What `import_reviews` does after a bulk load: fresh planner statistics.
+    refresh_query_statistics()
     return Catalogue(index.pk, review_ids, len(person_ids), len(studio_ids))
 
 
