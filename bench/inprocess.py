@@ -118,7 +118,7 @@ def main() -> None:
     def empty_response_cache():
         """Forget the stored answers , keep the tag versions and other cached values (e.g. the
         front page's years): a steady-state miss, not a cold start."""
-        keep = (":value:", ":tagv:")
+        keep = (":value:", ":tagv")
         store = getattr(response_cache, "_cache", None)
         if store is None:  # not a local-memory cache: forget everything
             response_cache.clear()

@@ -418,11 +418,23 @@ NOTES = """
 """
 
 
+def write_outputs(small: dict, large: dict, http: dict | None, quick: bool, path: Path) -> None:
+    chart(small, large, BENCH_DIR / "latency.png")
+    findings = BENCH_DIR / "findings.md"
+    notes = NOTES + ("\n" + findings.read_text() if findings.exists() else "")
+    path.write_text(report(small, large, http, quick, notes))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", default=bool(os.environ.get("BENCH_QUICK")))
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--results", type=Path, default=BENCH_DIR / "results.md")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite results.md and the chart from the last run's bench/out/*.json",
+    )
     args = parser.parse_args()
     quick = args.quick
     sizes = (100, 1_000) if quick else (100, 10_000)
@@ -430,6 +442,12 @@ def main() -> None:
     duration = 5 if quick else 15
     OUT_DIR.mkdir(exist_ok=True)
 
+    if args.report_only:
+        small, large = (json.loads((OUT_DIR / f"inprocess-{n}.json").read_text()) for n in sizes)
+        http_file = OUT_DIR / "http.json"
+        http = json.loads(http_file.read_text()) if http_file.exists() else None
+        write_outputs(small, large, http, quick, args.results)
+        return
     started = time.time()
     step("migrating a template SQLite database")
     template = template_database()
@@ -439,13 +457,7 @@ def main() -> None:
     if not args.skip_http:
         http = http_phase(sizes[1], duration, [16, 64])
         (OUT_DIR / "http.json").write_text(json.dumps(http, indent=2))
-    chart(small, large, BENCH_DIR / "latency.png")
-    notes = (
-        NOTES + (BENCH_DIR / "findings.md").read_text()
-        if (BENCH_DIR / "findings.md").exists()
-        else NOTES
-    )
-    args.results.write_text(report(small, large, http, quick, notes))
+    write_outputs(small, large, http, quick, args.results)
     step(f"done in {(time.time() - started) / 60:.1f} min: {args.results} and bench/latency.png")
     print(args.results.read_text())
 
