@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install browser-deps migrate setup test lint format check pytest test-browser bench-import backup restore clean
+.PHONY: run serve install browser-deps migrate setup test lint format check pytest test-browser bench bench-import backup restore clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ test: lint check pytest
 
 test-browser: install browser-deps
 	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
+
+# Benchmarks (bench/run.py): ~20 min; BENCH_QUICK=1 for a ~5 min smoke run.
+bench: install
+	BENCH_QUICK=$(BENCH_QUICK) PY=$(abspath $(PY)) $(PY) bench/run.py
 
 bench-import: install
 	$(PY) bench/import_bench.py

@@ -319,6 +319,20 @@ def index_review(page_id: int) -> None:
         ReferenceIndex.create_or_update_for_object(page)
 
 
+def refresh_query_statistics() -> None:
+    """Let the database re-plan its queries after a bulk load (`ANALYZE`).
+
+    Without statistics, SQLite's planner reads the search index by content type first and
+    runs the full-text match once per indexed object of that type: a name search took about
+    1 s with 20,000 people indexed, and 10 ms after `ANALYZE`. PostgreSQL's autovacuum
+    analyses eventually; doing it at once costs well under a second.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 # ------------------------------------------------------------------------------------------
 # The importer
 # ------------------------------------------------------------------------------------------

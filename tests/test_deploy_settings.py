@@ -25,7 +25,8 @@ CLEARED = (
     "AWS_STORAGE_BUCKET_NAME",
     "FRONTEND_CACHE_BACKEND",
     "REVIEWS_CACHE_SECONDS",
-    # Set by the browser tests' conftest for Playwright; never part of a deployment.
+    # Set by tests/browser/conftest.py for Playwright when the whole suite runs; a deployment
+    # never has it, and `check --deploy` rightly refuses it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 PRINT_SETTINGS = """

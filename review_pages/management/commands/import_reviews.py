@@ -17,6 +17,7 @@ from review_pages.importer import (
     ReviewImporter,
     collect_review_files,
     default_review_index,
+    refresh_query_statistics,
 )
 from review_pages.models import ReviewIndexPage
 
@@ -64,6 +65,8 @@ class Command(BaseCommand):
                 self.draw_progress(done, len(files))
         if progress:
             self.stdout.write("\r\033[K", ending="")
+        if counts[IMPORTED] + counts[UPDATED] and not options["dry_run"]:
+            refresh_query_statistics()
         summary = (
             f"{counts[IMPORTED]} imported, {counts[UPDATED]} updated, "
             f"{counts[UNCHANGED]} unchanged, {counts[REFUSED]} refused"

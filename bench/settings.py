@@ -1,0 +1,26 @@
+"""Settings for the in-process benchmarks: the test settings (DEBUG off) plus bench-only
+routes (`bench.urls`) and templates (`bench/templates`, searched first).
+
+Nothing here is used by the site itself.
+"""
+
+from pathlib import Path
+
+from reviewsite.settings.test import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+TEMPLATES = [dict(TEMPLATES[0])]  # noqa: F405
+TEMPLATES[0]["DIRS"] = [Path(__file__).resolve().parent / "templates", *TEMPLATES[0]["DIRS"]]
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+SERVE_MEDIA = False
+
+# The response cache apart from Wagtail's own caches (site root paths, ...), so that an
+# "uncached" measurement empties only the former.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "responses": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "bench-responses",
+    },
+}
+REVIEWS_CACHE_ALIAS = "responses"
