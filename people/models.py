@@ -30,6 +30,7 @@ class CreditedEntity(index.Indexed, models.Model):
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
+        index.FilterField("name"),  # so that the APIs can order search results by name
         index.FilterField("slug"),
     ]
 

@@ -179,6 +179,95 @@ def review_credits(page, request: HttpRequest | None = None, absolute: bool = Fa
     }
 
 
+def cached_review_credits(page, request: HttpRequest | None = None) -> dict:
+    """`review_credits` with absolute URLs, made once per page object.
+
+    The APIs ask for the credits field by field (author, directors, cast, ...); this keeps
+    that to one pass over the prefetched rows.
+    """
+    cached = getattr(page, "_api_review_credits", None)
+    if cached is None:
+        cached = review_credits(page, request=request, absolute=True)
+        page._api_review_credits = cached
+    return cached
+
+
+def _raw_performer_ids(raw_performers) -> list[int]:
+    """Person ids of a performance section, from its raw ListBlock data (no query)."""
+    ids = []
+    for item in raw_performers or []:
+        value = item.get("value") if isinstance(item, dict) else item
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            ids.append(int(value))
+    return ids
+
+
+def performer_ids(pages) -> set[int]:
+    """Every person named in the performance sections of `pages`, read from raw stream data."""
+    ids: set[int] = set()
+    for page in pages:
+        for block in page.body.raw_data:
+            if block.get("type") == "performance":
+                ids.update(_raw_performer_ids((block.get("value") or {}).get("performers")))
+    return ids
+
+
+def performers_by_id(pages) -> dict[int, Person]:
+    """The performers of a whole listing in ONE query (none when no section names anyone)."""
+    from people.models import Person
+
+    ids = performer_ids(pages)
+    return Person.objects.in_bulk(ids) if ids else {}
+
+
+def review_body(
+    page,
+    people: dict[int, Person] | None = None,
+    request: HttpRequest | None = None,
+) -> list[dict[str, Any]]:
+    """The body as both APIs show it: sections with display HTML and performers as PersonRefs.
+
+    Built from the raw stream data so that a listing resolves every performer with the one
+    `performers_by_id` lookup it passes in as `people`; a single page looks its own up.
+    """
+    from .blocks import rich_text_html
+
+    if people is None:
+        people = performers_by_id([page])
+    links = FilmographyLinks.for_request(request, absolute=True)
+    sections = []
+    for block in page.body.raw_data:
+        kind, raw = block.get("type"), block.get("value") or {}
+        if kind == "performance":
+            value = {
+                "heading": raw.get("heading") or "",
+                "performers": [
+                    person_ref(people[pk], links)
+                    for pk in _raw_performer_ids(raw.get("performers"))
+                    if pk in people
+                ],
+                "text": rich_text_html(raw.get("text")),
+            }
+        elif kind == "critique":
+            value = {"heading": raw.get("heading") or "", "text": rich_text_html(raw.get("text"))}
+        elif kind in ("synopsis", "final_statement"):
+            value = {"text": rich_text_html(raw.get("text"))}
+        else:  # a section type this version does not know: leave it out
+            continue
+        sections.append({"type": kind, "value": value, "id": block.get("id")})
+    return sections
+
+
+def review_ref(page, request: HttpRequest | None = None) -> dict[str, Any]:
+    """A review as a person's or studio's credit points to it."""
+    return {
+        "id": page.pk,
+        "title": page.title,
+        "film_title": page.film_title,
+        "url": page.get_full_url(request),
+    }
+
+
 @dataclass
 class ReviewFilters:
     """The filters readers and apps can apply to reviews, checked before use."""
@@ -225,6 +314,14 @@ class ReviewFilters:
                 setattr(filters, key, slug)
         return filters
 
+    #: The query parameters under which the APIs take these filters.
+    API_KEYS = ("person", "studio", "mpa_rating", "release_year")
+
+    @classmethod
+    def from_api_query(cls, query):
+        """The filters as the APIs name them: `mpa_rating=` and `release_year=`."""
+        return cls.from_query(query, prefix_year="release_year", rating_key="mpa_rating")
+
     @property
     def active(self) -> bool:
         return bool(self.rating or self.year or self.person or self.studio)
@@ -260,6 +357,14 @@ class ReviewFilters:
                 | Q(distributor__slug=self.studio)
             )
         return queryset
+
+    def restrict(self, queryset):
+        """`apply` as a single `pk__in` filter: search backends accept it on any queryset."""
+        if not self.active:
+            return queryset
+        from .models import ReviewPage
+
+        return queryset.filter(pk__in=self.apply(ReviewPage.objects.all()).values("pk"))
 
 
 @dataclass
@@ -352,3 +457,16 @@ def credited_studios(reviews):
         Q(pk__in=ReviewProductionCompany.objects.filter(page__in=page_ids).values("studio_id"))
         | Q(pk__in=reviews.exclude(distributor=None).values("distributor_id"))
     )
+
+
+def filmography_credits(roles: list[FilmographyRole], request: HttpRequest | None = None):
+    """A filmography flattened for the APIs: [{review, role, character}, ...]."""
+    return [
+        {
+            "review": review_ref(entry.review, request),
+            "role": role.role.lower(),
+            "character": entry.character,
+        }
+        for role in roles
+        for entry in role.entries
+    ]

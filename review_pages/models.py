@@ -22,6 +22,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
     TitleFieldPanel,
 )
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -30,6 +31,16 @@ from wagtail.search import index
 from people.models import Person, Studio
 
 from . import credits
+from .api.fields import (
+    CastField,
+    ImageField,
+    PeopleCreditField,
+    PersonCreditField,
+    ReviewBodyField,
+    ScoreField,
+    StudioCreditField,
+    StudiosCreditField,
+)
 from .blocks import ReviewBodyBlock, plain_text
 from .forms import ReviewPageForm
 from .rules import score_problem
@@ -359,6 +370,26 @@ class ReviewPage(Page):
         ),
         index.RelatedFields("distributor", [index.SearchField("name")]),
         index.RelatedFields("author", [index.SearchField("name")]),
+    ]
+
+    # The design's review object, in API v2 and in Wagtail's v3 page detail. Credits are
+    # never bare ids: the fields read them through `credits`, like the HTML site does.
+    api_fields = [
+        APIField("film_title"),
+        APIField("intro"),
+        APIField("poster", serializer=ImageField()),
+        APIField("mpa_rating"),
+        APIField("mpa_rating_reason"),
+        APIField("runtime_minutes"),
+        APIField("release_date"),
+        APIField("score", serializer=ScoreField()),
+        APIField("author", serializer=PersonCreditField("author")),
+        APIField("directors", serializer=PeopleCreditField("directors")),
+        APIField("writers", serializer=PeopleCreditField("writers")),
+        APIField("cast", serializer=CastField()),
+        APIField("production_companies", serializer=StudiosCreditField("production_companies")),
+        APIField("distributor", serializer=StudioCreditField("distributor")),
+        APIField("body", serializer=ReviewBodyField()),
     ]
 
     class Meta:

@@ -1,0 +1,192 @@
+"""Typed shapes of the review, person and studio objects (pydantic, via django-ninja).
+
+The v3 routers answer with these, and the v2 serializer fields name them as their return
+types, so Wagtail's own v3 page schema types the review's fields too. This module imports
+no models: `review_pages.models` reaches it through the API fields.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import Field
+from typing_extensions import TypeAliasType
+
+
+class PersonRef(Schema):
+    """A person credited on a review; `url` is their filmography page."""
+
+    id: int
+    name: str
+    slug: str
+    url: str | None = Field(description="Absolute URL of the person's filmography page.")
+
+
+class StudioRef(Schema):
+    """A studio credited on a review; `url` is its filmography page."""
+
+    id: int
+    name: str
+    slug: str
+    url: str | None = Field(description="Absolute URL of the studio's filmography page.")
+
+
+class CastCredit(Schema):
+    person: PersonRef
+    character: str
+
+
+class ImageInfo(Schema):
+    """An image as apps show it: a rendition's absolute URL and size, with alt text."""
+
+    id: int
+    title: str
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+class TextValue(Schema):
+    text: str = Field(description="Display HTML.")
+
+
+class HeadedTextValue(Schema):
+    heading: str
+    text: str = Field(description="Display HTML.")
+
+
+class PerformanceValue(Schema):
+    heading: str
+    performers: list[PersonRef]
+    text: str = Field(description="Display HTML.")
+
+
+class SynopsisSection(Schema):
+    type: Literal["synopsis"]
+    value: TextValue
+    id: str | None = None
+
+
+class PerformanceSection(Schema):
+    type: Literal["performance"]
+    value: PerformanceValue
+    id: str | None = None
+
+
+class CritiqueSection(Schema):
+    type: Literal["critique"]
+    value: HeadedTextValue
+    id: str | None = None
+
+
+class FinalStatementSection(Schema):
+    type: Literal["final_statement"]
+    value: TextValue
+    id: str | None = None
+
+
+# A named alias (not a bare Annotated) so that `typing.get_type_hints`, which Wagtail's v3
+# schema generator calls on the v2 fields, keeps the discriminator.
+ReviewSection = TypeAliasType(
+    "ReviewSection",
+    Annotated[
+        SynopsisSection | PerformanceSection | CritiqueSection | FinalStatementSection,
+        Field(discriminator="type"),
+    ],
+)
+
+
+class ReviewMeta(Schema):
+    type: Literal["review_pages.ReviewPage"] = "review_pages.ReviewPage"
+    slug: str
+    detail_url: str
+    html_url: str | None
+    first_published_at: datetime.datetime | None
+    last_published_at: datetime.datetime | None
+
+
+class Review(Schema):
+    """The design's review object."""
+
+    id: int
+    meta: ReviewMeta
+    title: str
+    film_title: str
+    intro: str = Field(description="The standfirst, as display HTML.")
+    poster: ImageInfo | None
+    mpa_rating: str = Field(description="G, PG, PG-13, R, NC-17, NR, or empty.")
+    mpa_rating_reason: str
+    runtime_minutes: int | None
+    release_date: datetime.date | None
+    score: float | None = Field(description="0 to 5 in halves, when the critic gave one.")
+    author: PersonRef | None
+    directors: list[PersonRef]
+    writers: list[PersonRef]
+    cast: list[CastCredit]
+    production_companies: list[StudioRef]
+    distributor: StudioRef | None
+    body: list[ReviewSection]
+
+
+class ReviewList(Schema):
+    count: int = Field(description="How many reviews match, across all pages of results.")
+    items: list[Review]
+
+
+class ReviewRef(Schema):
+    id: int
+    title: str
+    film_title: str
+    url: str | None
+
+
+class FilmographyCredit(Schema):
+    review: ReviewRef
+    role: str = Field(
+        description="director, writer, cast or critic; production company or distributor."
+    )
+    character: str
+
+
+class EntityMeta(Schema):
+    detail_url: str
+    html_url: str | None = Field(description="The filmography page.")
+
+
+class Person(Schema):
+    id: int
+    meta: EntityMeta
+    name: str
+    slug: str
+    bio: str = Field(description="Display HTML.")
+    photo: ImageInfo | None
+
+
+class PersonDetail(Person):
+    credits: list[FilmographyCredit]
+
+
+class Studio(Schema):
+    id: int
+    meta: EntityMeta
+    name: str
+    slug: str
+    website: str
+    logo: ImageInfo | None
+
+
+class StudioDetail(Studio):
+    credits: list[FilmographyCredit]
+
+
+class PersonList(Schema):
+    count: int
+    items: list[Person]
+
+
+class StudioList(Schema):
+    count: int
+    items: list[Studio]

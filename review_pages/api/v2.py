@@ -1,0 +1,221 @@
+"""API v2 endpoints: pages (with review filters and constant-cost review listings),
+people and studios.
+
+Register them on a `WagtailAPIRouter` (see `reviewsite/api.py`).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from rest_framework.fields import CharField
+from wagtail.api import APIField
+from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
+from wagtail.images import get_image_model
+
+from people.models import Person, Studio
+
+from .. import credits
+from ..models import ReviewPage
+from .fields import PORTRAIT_RENDITION, ImageField
+
+
+def public_reviews():
+    """Live reviews without view restrictions: all that any public endpoint may show."""
+    return ReviewPage.objects.live().public()
+
+
+class _RequestWithoutKeys:
+    """A request whose query string lacks some keys (for filters that read `request.GET`)."""
+
+    def __init__(self, request, keys):
+        self._request = request
+        self.GET = request.GET.copy()
+        for key in keys:
+            self.GET.pop(key, None)
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
+
+
+class SafeFieldsFilter(FieldsFilter):
+    """Wagtail's `?field=value` filters, answering a bad value with 400 rather than 500.
+
+    The review filters (`person=`, `mpa_rating=`, ...) are `credits.ReviewFilters`' job:
+    left alone here, so that `mpa_rating=r` is not also filtered verbatim.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        request = _RequestWithoutKeys(request, credits.ReviewFilters.API_KEYS)
+        try:
+            return super().filter_queryset(request, queryset, view)
+        except (ValueError, TypeError, ValidationError) as error:
+            message = "; ".join(getattr(error, "messages", [])) or str(error)
+            raise BadRequestError(f"field filter error: {message}") from error
+
+
+class ReviewPagesAPIViewSet(PagesAPIViewSet):
+    """Wagtail's pages endpoint, plus what apps need from reviews.
+
+    - `?type=review_pages.ReviewPage` listings take `person=`, `studio=`, `mpa_rating=` and
+      `release_year=` (checked by `credits.ReviewFilters`) and default to newest first;
+    - their credits and performers cost a fixed number of queries however many reviews
+      and credits there are (`credits.with_credits`, `credits.performers_by_id`);
+    - pages with view restrictions are left out even for signed-in editors.
+    """
+
+    filter_backends = [
+        SafeFieldsFilter if backend is FieldsFilter else backend
+        for backend in PagesAPIViewSet.filter_backends
+    ]
+    known_query_parameters = PagesAPIViewSet.known_query_parameters.union(
+        credits.ReviewFilters.API_KEYS
+    )
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().public()
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        filter_keys = [key for key in credits.ReviewFilters.API_KEYS if key in self.request.GET]
+        if queryset.model is not ReviewPage:
+            if filter_keys:
+                raise BadRequestError(
+                    f"{', '.join(filter_keys)}: these filters apply to reviews; "
+                    "add type=review_pages.ReviewPage"
+                )
+            return queryset
+        filters = credits.ReviewFilters.from_api_query(self.request.GET)
+        if filters.errors:
+            raise BadRequestError(" ".join(filters.errors))
+        queryset = filters.restrict(queryset)
+        if "order" not in self.request.GET and "search" not in self.request.GET:
+            queryset = queryset.order_by("-first_published_at", "-pk")
+        images = get_image_model()
+        return (
+            credits.with_credits(queryset)
+            .select_related("locale")
+            .prefetch_related(
+                Prefetch("poster__renditions", queryset=images.get_rendition_model().objects.all())
+            )
+        )
+
+    def listing_view(self, request):
+        queryset = self.get_queryset()
+        self.check_query_parameters(queryset)
+        queryset = self.filter_queryset(queryset)
+        items = list(self.paginate_queryset(queryset))
+        if queryset.model is ReviewPage:
+            self.review_performers = credits.performers_by_id(items)
+        serializer = self.get_serializer(items, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if hasattr(self, "review_performers"):
+            context["review_performers"] = self.review_performers
+        return context
+
+
+class FilmographyURLField(CharField):
+    """The absolute URL of a person's or studio's filmography page."""
+
+    def __init__(self, kind: str, **kwargs):
+        self.kind = kind
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, entity) -> str | None:
+        links = credits.FilmographyLinks.for_request(self.context.get("request"), absolute=True)
+        return getattr(links, self.kind)(entity.slug)
+
+
+class FilmographyCreditsField(CharField):
+    """A person's or studio's credits across public reviews: [{review, role, character}]."""
+
+    def __init__(self, kind: str, **kwargs):
+        self.kind = kind
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, entity) -> list:
+        filmography = (
+            credits.person_filmography if self.kind == "person" else credits.studio_filmography
+        )
+        request = self.context.get("request")
+        return credits.filmography_credits(filmography(entity, public_reviews()), request)
+
+
+class CreditedEntityAPIViewSet(BaseAPIViewSet):
+    """Public read of a credits library: listing (search by name, ordering) and detail.
+
+    `find/?slug=` redirects to the detail of the entry with that slug.
+    """
+
+    filter_backends = [SafeFieldsFilter, OrderingFilter, SearchFilter]
+    find_query_parameters = BaseAPIViewSet.find_query_parameters.union(["slug"])
+    listing_default_fields = BaseAPIViewSet.listing_default_fields + ["html_url", "name", "slug"]
+    detail_only_fields = ["credits"]
+    image_field = ""  # the image FK, prefetched with its renditions
+
+    def get_queryset(self):
+        images = get_image_model()
+        return (
+            self.model.objects.select_related(self.image_field)
+            .prefetch_related(
+                Prefetch(
+                    f"{self.image_field}__renditions",
+                    queryset=images.get_rendition_model().objects.all(),
+                )
+            )
+            .order_by("name", "pk")
+        )
+
+    def find_object(self, queryset, request):
+        if "slug" in request.GET:
+            return queryset.get(slug=request.GET["slug"])
+        try:
+            return super().find_object(queryset, request)
+        except (ValueError, ValidationError) as error:
+            raise Http404("not found") from error
+
+
+class PeopleAPIViewSet(CreditedEntityAPIViewSet):
+    name = "people"
+    model = Person
+    image_field = "photo"
+    body_fields = BaseAPIViewSet.body_fields + [
+        "name",
+        "slug",
+        "bio",
+        APIField("photo", serializer=ImageField(PORTRAIT_RENDITION)),
+        APIField("credits", serializer=FilmographyCreditsField("person")),
+    ]
+    meta_fields = BaseAPIViewSet.meta_fields + [
+        APIField("html_url", serializer=FilmographyURLField("person"))
+    ]
+
+
+class StudiosAPIViewSet(CreditedEntityAPIViewSet):
+    name = "studios"
+    model = Studio
+    image_field = "logo"
+    body_fields = BaseAPIViewSet.body_fields + [
+        "name",
+        "slug",
+        "website",
+        APIField("logo", serializer=ImageField(PORTRAIT_RENDITION)),
+        APIField("credits", serializer=FilmographyCreditsField("studio")),
+    ]
+    meta_fields = BaseAPIViewSet.meta_fields + [
+        APIField("html_url", serializer=FilmographyURLField("studio"))
+    ]
+
+
+__all__ = [
+    "PeopleAPIViewSet",
+    "ReviewPagesAPIViewSet",
+    "StudiosAPIViewSet",
+    "public_reviews",
+]
