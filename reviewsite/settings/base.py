@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not from a CDN
     "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",
