@@ -237,3 +237,93 @@ def test_an_editor_cannot_publish_a_pending_revision(client, site, django_user_m
     assert pending.film_title == "Still Lake"
     public = Client().get("/still-lake/").content.decode()
     assert "Calm Waters" in public and "Saltwater" not in public
+
+
+API_URLS = [
+    "/api/v2/pages/",
+    "/api/v2/pages/?type=review_pages.ReviewPage&fields=*",
+    "/api/v2/pages/?type=review_pages.ReviewPage&fields=*&person=shared-star",
+    "/api/v2/pages/?type=review_pages.ReviewPage&fields=*&person=secretia-vale",
+    "/api/v2/pages/?type=review_pages.ReviewPage&fields=*&studio=hidden-works",
+    "/api/v2/pages/?type=review_pages.ReviewPage&fields=*&release_year=2025",
+    "/api/v3/reviews/?limit=100",
+    "/api/v3/reviews/?person=shared-star",
+    "/api/v3/reviews/?person=secretia-vale",
+    "/api/v3/reviews/?studio=hidden-works",
+    "/api/v3/pages/?limit=100",
+    "/api/v3/pages/?type=review_pages.ReviewPage&limit=100",
+]
+
+
+def api_text(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    return response.content.decode()
+
+
+def test_api_listings_and_filters_show_no_secret(client, site):
+    listing = api_text(client, "/api/v3/reviews/?limit=100")
+    assert "Calm Waters" in listing and "Open Meadow" in listing  # the probe works
+    for url in API_URLS:
+        text = api_text(client, url)
+        allowed = {"secretia-vale", "Secretia"} if "secretia-vale" in url else set()
+        if "hidden-works" in url:
+            allowed = {"hidden-works"}
+        assert set(leaked(text)) <= allowed, (url, leaked(text))
+    # People whose only credits are secret are listed, but credit nothing public.
+    secretia = Person.objects.get(name="Secretia Vale")
+    for url in [f"/api/v2/people/{secretia.pk}/", f"/api/v3/people/{secretia.pk}/"]:
+        data = client.get(url).json()
+        assert data["credits"] == [], (url, data["credits"])
+    shared = Person.objects.get(name="Shared Star")
+    for url in [f"/api/v2/people/{shared.pk}/", f"/api/v3/people/{shared.pk}/"]:
+        text = api_text(client, url)
+        assert "Open Role" in text and leaked(text) == [], (url, leaked(text))
+    studio = Studio.objects.get()
+    for url in [f"/api/v2/studios/{studio.pk}/", f"/api/v3/studios/{studio.pk}/"]:
+        assert client.get(url).json()["credits"] == []
+
+
+def test_api_details_of_secret_reviews_are_not_found(client, site):
+    for key in ("draft", "password", "login"):
+        pk = site[key].pk
+        for url in [
+            f"/api/v2/pages/{pk}/",
+            f"/api/v3/reviews/{pk}/",
+            f"/api/v3/pages/{pk}/",
+            f"/api/v3/reviews/by-slug/{site[key].slug}/",
+            f"/api/v2/pages/find/?html_path=/{site[key].slug}/",
+        ]:
+            response = client.get(url)
+            assert response.status_code == 404, (url, response.status_code)
+            # The message may repeat the slug asked for; nothing of the review itself.
+            echoed = {site[key].slug} if "slug" in url else set()
+            assert set(leaked(response.content.decode())) <= echoed, url
+    pending = site["pending"].pk
+    for url in [f"/api/v2/pages/{pending}/", f"/api/v3/reviews/{pending}/"]:
+        text = api_text(client, url)
+        assert "Calm Waters" in text and "Lake Keeper" in text
+        assert leaked(text) == [], (url, leaked(text))
+    assert "Qzpending" not in api_text(client, f"/api/v3/pages/{pending}/")
+
+
+def test_api_search_finds_no_secret(client, site):
+    for query in SEARCHES:
+        for url in [
+            f"/api/v2/pages/?search={query}",
+            f"/api/v2/pages/?type=review_pages.ReviewPage&fields=*&search={query}",
+            f"/api/v3/reviews/?search={query}",
+            f"/api/v3/pages/?search={query}",
+        ]:
+            text = api_text(client, url)
+            assert leaked(text) == [], (url, leaked(text))
+            assert '"items": []' in text or '"items":[]' in text, url
+    assert "Calm Waters" in api_text(client, "/api/v3/reviews/?search=lake")
+
+
+def test_a_signed_in_editor_sees_no_secret_in_the_api_either(client, site, django_user_model):
+    """The APIs are public: a session does not open restricted pages or drafts."""
+    client.force_login(django_user_model.objects.create_superuser("boss", "b@x.org", "pw"))
+    for url in API_URLS[:2] + API_URLS[7:8]:
+        text = api_text(client, url)
+        assert leaked(text) == [], (url, leaked(text))
