@@ -5,6 +5,9 @@ import re
 
 import pytest
 from django.test import Client
+from django.urls import reverse
+
+from .factories import StudioFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,9 +126,18 @@ def test_admin_is_outside_the_policy_but_keeps_frame_protection(admin_client):
     assert "Content-Security-Policy" not in Client().get("/django-admin/login/").headers
 
 
-def test_wagtail_preview_may_be_framed_by_the_admin_only(admin_client, make_review):
-    review = make_review(film_title="Framed")
-    response = admin_client.get(f"/admin/pages/{review.pk}/edit/preview/")
+def test_wagtail_preview_may_be_framed_by_the_admin(admin_client, index_page, person_factory):
+    """The preview renders the page for its public address, but inside the admin's panel."""
+    from .test_admin import CRITIQUE, FINAL, SYNOPSIS, review_form_data
+
+    people = [person_factory() for _ in range(4)]
+    url = reverse(
+        "wagtailadmin_pages:preview_on_add", args=("review_pages", "reviewpage", index_page.pk)
+    )
+    data = review_form_data(people, StudioFactory(), sections=[SYNOPSIS, CRITIQUE, FINAL])
+    assert admin_client.post(url, data).json()["is_valid"]
+    response = admin_client.get(url + "?in_preview_panel=true&mode=")
     assert response.status_code == 200
+    assert "Nell Brannock" in response.content.decode()  # the real page template
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert "Content-Security-Policy" not in response.headers
