@@ -373,3 +373,27 @@ odd_text = st.text(
 def test_v2_generated_query_strings(client, fuzz_site, listing, params):
     url = listing + urlencode(params)
     check_v2_answer(get_v2(client, url), url)
+
+
+NUL_URLS = [
+    "/api/v3/reviews/by-slug/a%00b/",
+    "/api/v3/people/by-slug/%00/",
+    "/api/v3/studios/by-slug/%00/",
+    "/api/v3/reviews/?search=%00",
+    "/api/v3/people/?search=a%00",
+    "/api/v3/studios/?search=%00",
+    "/api/v3/pages/?search=%00",
+    "/api/v3/pages/find/?html_path=/%00/",
+    "/api/v3/reviews/?person=%00",
+]
+
+
+@pytest.mark.parametrize("url", NUL_URLS)
+def test_v3_nul_bytes_are_refused_not_crashed(client, fuzz_site, url):
+    """PostgreSQL refuses NUL in text: such a value can match nothing, and is not a 500."""
+    with transaction.atomic():
+        response = client.get(url)
+    assert response.status_code in (200, 400, 404, 422), (url, response.status_code)
+    assert "json" in response["Content-Type"]
+    if response.status_code == 200:
+        assert response.json()["items"] == []

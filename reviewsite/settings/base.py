@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "reviewsite.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "reviewsite.middleware.RefuseNulInAPIQueriesMiddleware",
     "reviewsite.middleware.APIConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
