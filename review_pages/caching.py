@@ -6,7 +6,15 @@ stored. Publishing a review, or saving a person, gives those tags new versions, 
 answer that showed them is stale at once — on every app server, since the versions live in
 the shared cache (Redis in production). A hit costs two cache reads and no SQL.
 
+Versions come from one shared counter (`cache.incr`, atomic in Redis), not from clocks: an
+answer is stored only when none of its tags got a version newer than the counter's value
+when the request began, so an answer rendered from rows read before a change committed is
+never stored, however far apart the app servers' clocks are.
+
 Views add tags with `tag_request(request, ...)`; signal handlers call `invalidate(...)`.
+
+Settings: `REVIEWS_CACHE_SECONDS` (600; 0 turns the cache off), `REVIEWS_CACHE_ALIAS`
+("default"), `REVIEWS_CACHE_EXCLUDED_PATHS` (the admin and documents by default).
 """
 
 from __future__ import annotations
@@ -14,18 +22,20 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
 
 logger = logging.getLogger(__name__)
 
 TAG_PREFIX = "tagv:"
 RESPONSE_PREFIX = "resp:"
-# Tolerated clock difference between app servers when comparing change times.
-CLOCK_MARGIN = 1.0
+COUNTER_KEY = "tagv-counter"
+#: Every stored answer carries this tag: `invalidate_all()` empties the cache logically.
+ALL = "all"
 CACHEABLE_TYPES = (
     "text/html",
     "application/json",
@@ -33,78 +43,92 @@ CACHEABLE_TYPES = (
     "application/xml",
     "text/xml",
 )
+DEFAULT_EXCLUDED_PATHS = ("/admin/", "/django-admin/", "/documents/")
 
 
 def _cache():
     return caches[getattr(settings, "REVIEWS_CACHE_ALIAS", "default")]
 
 
-def _timeout() -> int:
-    return getattr(settings, "REVIEWS_CACHE_SECONDS", 600)
+def cache_seconds() -> int:
+    return int(getattr(settings, "REVIEWS_CACHE_SECONDS", 600))
 
 
 def tag_request(request, *tags: str) -> None:
-    """Record that the answer to `request` shows these things."""
+    """Record that the answer to `request` shows these things (and so may be cached)."""
     if request is None:
         return
+    request = getattr(request, "_request", request)  # DRF wraps Django's request
     collected = getattr(request, "_cache_tags", None)
     if collected is None:
         collected = request._cache_tags = set()
     collected.update(tags)
 
 
-def review_tags(review_id: int, person_ids: Iterable[int], studio_ids: Iterable[int]) -> list:
-    return (
-        [f"review:{review_id}"]
-        + [f"person:{pk}" for pk in person_ids]
-        + [f"studio:{pk}" for pk in studio_ids]
-    )
+def person_tags(ids: Iterable[int]) -> list[str]:
+    return [f"person:{pk}" for pk in ids]
 
 
-def _new_version(changed_at: float) -> str:
-    """A tag version: when the tagged thing last changed, made unique."""
-    return f"{changed_at:.6f}-{uuid.uuid4().hex}"
+def studio_tags(ids: Iterable[int]) -> list[str]:
+    return [f"studio:{pk}" for pk in ids]
 
 
-def _changed_at(version: str) -> float:
-    return float(version.split("-", 1)[0])
+def review_tags(ids: Iterable[int]) -> list[str]:
+    return [f"review:{pk}" for pk in ids]
+
+
+def _counter_value(cache) -> int:
+    """The shared counter now (started from the clock if it is missing, e.g. evicted, so
+    that it never goes back below versions handed out before)."""
+    value = cache.get(COUNTER_KEY)
+    if value is None:
+        cache.add(COUNTER_KEY, time.time_ns() // 1000, timeout=None)
+        value = cache.get(COUNTER_KEY)
+    return int(value or 0)
+
+
+def _next_version(cache) -> int:
+    try:
+        return int(cache.incr(COUNTER_KEY))
+    except ValueError:  # no counter yet
+        _counter_value(cache)
+        return int(cache.incr(COUNTER_KEY))
+
+
+def bump(*tags: str) -> None:
+    """Give each tag a new version now (use `invalidate` inside transactions)."""
+    try:
+        cache = _cache()
+        version = _next_version(cache)
+        cache.set_many({TAG_PREFIX + tag: version for tag in tags}, timeout=None)
+    except Exception:  # a cache outage must never break publishing
+        logger.exception("Could not invalidate cache tags %s", tags)
 
 
 def invalidate(*tags: str) -> None:
-    """Give each tag a new version: every stored answer showing it is stale from now on.
+    """Make every stored answer showing one of these tags stale: now, and again once the
+    surrounding transaction commits.
 
-    Runs after the surrounding transaction commits, so a reader cannot load the old rows
-    after the new version is visible.
+    The bump after the commit is the one that matters: an answer rendered from the old rows
+    while the transaction was open was stored with the versions of the first bump, and
+    becomes stale with the second. The bump now keeps a single process consistent even when
+    no commit ever comes (tests run inside a transaction that is rolled back).
     """
-    if not tags:
-        return
-
-    def bump():
-        try:
-            now = time.time()
-            _cache().set_many({TAG_PREFIX + tag: _new_version(now) for tag in tags}, timeout=None)
-        except Exception:  # a cache outage must never break publishing
-            logger.exception("Could not invalidate cache tags %s", tags)
-
-    from django.db import transaction
-
-    transaction.on_commit(bump)
+    if tags:
+        tags = tuple(sorted(set(tags)))
+        bump(*tags)
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(lambda: bump(*tags))
 
 
-def _current_versions(tags: Iterable[str], create: bool) -> dict[str, str | None]:
-    cache = _cache()
+def invalidate_all() -> None:
+    invalidate(ALL)
+
+
+def _versions(cache, tags: Iterable[str]) -> dict[str, int | None]:
     keys = [TAG_PREFIX + tag for tag in tags]
     found = cache.get_many(keys)
-    versions = {key[len(TAG_PREFIX) :]: found.get(key) for key in keys}
-    if create:
-        missing = {TAG_PREFIX + tag: _new_version(0) for tag, v in versions.items() if v is None}
-        if missing:
-            for key, value in missing.items():
-                cache.add(key, value, timeout=None)
-            refreshed = cache.get_many(list(missing))
-            for key in missing:
-                versions[key[len(TAG_PREFIX) :]] = refreshed.get(key)
-    return versions
+    return {key[len(TAG_PREFIX) :]: found.get(key) for key in keys}
 
 
 def _response_key(request) -> str:
@@ -113,71 +137,86 @@ def _response_key(request) -> str:
 
 
 def request_is_cacheable(request) -> bool:
-    if request.method not in ("GET", "HEAD"):
+    """Anonymous GET/HEAD outside the admin: no session (editors), no Authorization."""
+    if cache_seconds() <= 0 or request.method not in ("GET", "HEAD"):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False  # logged-in editors (and anyone with a session) always see fresh pages
     if "HTTP_AUTHORIZATION" in request.META:
-        return False
-    path = request.path
-    excluded = getattr(
-        settings, "REVIEWS_CACHE_EXCLUDED_PATHS", ("/admin/", "/django-admin/", "/documents/")
-    )
-    return not any(path.startswith(prefix) for prefix in excluded)
+        return False  # API tokens may see more than the public
+    excluded = getattr(settings, "REVIEWS_CACHE_EXCLUDED_PATHS", DEFAULT_EXCLUDED_PATHS)
+    return not request.path.startswith(tuple(excluded))
 
 
 def response_is_cacheable(request, response) -> bool:
-    if response.status_code != 200 or response.streaming:
+    if request.method != "GET" or response.status_code != 200 or response.streaming:
         return False
     if not getattr(request, "_cache_tags", None):
         return False  # only answers whose views said what they show
-    if response.cookies or response.has_header("Set-Cookie"):
-        return False
-    cache_control = response.get("Cache-Control", "")
-    if "private" in cache_control or "no-store" in cache_control:
-        return False
     if getattr(request, "is_preview", False):
+        return False
+    if response.cookies or response.has_header("Set-Cookie"):
+        return False  # e.g. a CSRF token: personal
+    cache_control = response.get("Cache-Control", "")
+    if "private" in cache_control or "no-store" in cache_control or "no-cache" in cache_control:
         return False
     content_type = response.get("Content-Type", "").split(";")[0].strip()
     return content_type in CACHEABLE_TYPES
 
 
 class TaggedResponseCacheMiddleware:
-    """Serve anonymous GETs from the shared cache while none of their tags has changed."""
+    """Serve anonymous GETs from the shared cache while none of their tags has changed.
+
+    Answers carry `X-Cache: hit`, `miss` or `bypass`. Place it before the session and
+    authentication middleware (a hit skips them) and after the API's ETag middleware (so
+    that hits still answer `If-None-Match` with 304).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if not request_is_cacheable(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            response["X-Cache"] = "bypass"
+            return response
         key = _response_key(request)
-        started_at = time.time()
         try:
-            entry = _cache().get(key)
-            if entry is not None:
-                stored_versions = entry["tags"]
-                if _current_versions(stored_versions, create=False) == stored_versions:
-                    return self._rebuild(entry)
+            cache = _cache()
+            entry = cache.get(key)
+            if entry is not None and _versions(cache, entry["tags"]) == entry["tags"]:
+                return self._rebuild(entry)
+            began_at = _counter_value(cache)
         except Exception:  # the cache is down: serve from the database
             logger.warning("Response cache unavailable; serving uncached", exc_info=True)
-            return self.get_response(request)
+            response = self.get_response(request)
+            response["X-Cache"] = "miss"
+            return response
 
         response = self.get_response(request)
         if response_is_cacheable(request, response):
-            try:
-                versions = _current_versions(sorted(request._cache_tags), create=True)
-                # Something shown here changed while this answer was being made: the rows
-                # read may predate it, so this answer is not stored.
-                fresh = None not in versions.values() and all(
-                    _changed_at(v) < started_at - CLOCK_MARGIN for v in versions.values()
-                )
-                if fresh:
-                    _cache().set(key, self._freeze(response, versions), timeout=_timeout())
-            except Exception:
-                logger.warning("Could not store response in cache", exc_info=True)
+            self._store(key, request, response, began_at)
         response["X-Cache"] = "miss"
         return response
+
+    def _store(self, key, request, response, began_at: int) -> None:
+        try:
+            cache = _cache()
+            tags = sorted(request._cache_tags | {ALL})
+            versions = _versions(cache, tags)
+            missing = [tag for tag, version in versions.items() if version is None]
+            if missing:
+                # A tag never bumped (or evicted): give it a version from before this
+                # request, unless another server just did (`add` keeps theirs).
+                for tag in missing:
+                    cache.add(TAG_PREFIX + tag, began_at, timeout=None)
+                versions.update(_versions(cache, missing))
+            # Something shown here changed while this answer was being made: the rows it
+            # read may predate the change, so it is not stored.
+            if all(version is not None and version <= began_at for version in versions.values()):
+                cache.set(key, self._freeze(response, versions), timeout=cache_seconds())
+        except Exception:
+            logger.warning("Could not store response in cache", exc_info=True)
 
     @staticmethod
     def _freeze(response, versions) -> dict:
@@ -195,8 +234,6 @@ class TaggedResponseCacheMiddleware:
 
     @staticmethod
     def _rebuild(entry):
-        from django.http import HttpResponse
-
         response = HttpResponse(entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value

@@ -470,3 +470,44 @@ def filmography_credits(roles: list[FilmographyRole], request: HttpRequest | Non
         for role in roles
         for entry in role.entries
     ]
+
+
+def credited_ids(page) -> tuple[set[int], set[int]]:
+    """(person ids, studio ids) a review shows, as saved: every credit, the critic, the
+    distributor and the performers named in its sections. Four small queries."""
+    from .models import ReviewCastMember, ReviewDirector, ReviewProductionCompany, ReviewWriter
+
+    person_ids: set[int] = set()
+    for credit_model in (ReviewDirector, ReviewWriter, ReviewCastMember):
+        person_ids.update(
+            credit_model.objects.filter(page_id=page.pk).values_list("person_id", flat=True)
+        )
+    if page.author_id:
+        person_ids.add(page.author_id)
+    person_ids |= performer_ids([page])
+    studio_ids = set(
+        ReviewProductionCompany.objects.filter(page_id=page.pk).values_list("studio_id", flat=True)
+    )
+    if page.distributor_id:
+        studio_ids.add(page.distributor_id)
+    return person_ids, studio_ids
+
+
+def shown_ids(reviews) -> tuple[set[int], set[int]]:
+    """(person ids, studio ids) shown by reviews whose credits are already loaded (prefetched
+    with `with_credits`): no query."""
+    person_ids: set[int] = set()
+    studio_ids: set[int] = set()
+    for page in reviews:
+        cache = getattr(page, "_prefetched_objects_cache", {})
+        for relation in ("directors", "writers", "cast"):
+            if relation in cache:
+                person_ids.update(credit.person_id for credit in cache[relation])
+        if "production_companies" in cache:
+            studio_ids.update(credit.studio_id for credit in cache["production_companies"])
+        if page.author_id:
+            person_ids.add(page.author_id)
+        if page.distributor_id:
+            studio_ids.add(page.distributor_id)
+        person_ids |= performer_ids([page])
+    return person_ids, studio_ids

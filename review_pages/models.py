@@ -42,6 +42,7 @@ from .api.fields import (
     StudiosCreditField,
 )
 from .blocks import ReviewBodyBlock, plain_text
+from .caching import person_tags, review_tags, studio_tags, tag_request
 from .forms import ReviewPageForm
 from .rules import score_problem
 from .search import SearchHit, SearchQuery, excerpt, review_text, search_names, search_reviews
@@ -92,6 +93,15 @@ class ReviewIndexPage(RoutablePageMixin, Page):
         filters = credits.ReviewFilters.from_query(request.GET)
         reviews = filters.apply(reviews)
         page_of_reviews = self.paginate(request, credits.with_listing_data(reviews))
+        page_of_reviews.object_list = list(page_of_reviews.object_list)
+        # The cards show each review's directors; everything else comes from the reviews.
+        tag_request(
+            request,
+            "reviews",
+            *person_tags(
+                {d.person_id for r in page_of_reviews.object_list for d in r.directors.all()}
+            ),
+        )
         query = request.GET.copy()
         query.pop("page", None)
         return self.render(
@@ -110,32 +120,32 @@ class ReviewIndexPage(RoutablePageMixin, Page):
     @path("people/<str:slug>/", name="person")
     def person_filmography(self, request, slug):
         person = get_object_or_404(Person, slug=slug)
+        roles = credits.person_filmography(person, self.reviews())
+        tag_filmography(request, f"person:{person.pk}", roles)
         return self.render(
             request,
             template="review_pages/filmography.html",
-            context_overrides={
-                "subject": person,
-                "kind": "person",
-                "roles": credits.person_filmography(person, self.reviews()),
-            },
+            context_overrides={"subject": person, "kind": "person", "roles": roles},
         )
 
     @path("studios/<str:slug>/", name="studio")
     def studio_filmography(self, request, slug):
         studio = get_object_or_404(Studio, slug=slug)
+        roles = credits.studio_filmography(studio, self.reviews())
+        tag_filmography(request, f"studio:{studio.pk}", roles)
         return self.render(
             request,
             template="review_pages/filmography.html",
-            context_overrides={
-                "subject": studio,
-                "kind": "studio",
-                "roles": credits.studio_filmography(studio, self.reviews()),
-            },
+            context_overrides={"subject": studio, "kind": "studio", "roles": roles},
         )
 
     @path("search/", name="search")
     def search(self, request):
-        """Reviews by headline, film, text and credited names; people and studios apart."""
+        """Reviews by headline, film, text and credited names; people and studios apart.
+
+        Not tagged, so never cached: its keys (every query a reader types) are unbounded,
+        and storing them would push the pages everyone reads out of the cache.
+        """
         query = SearchQuery.from_request(request)
         context = {"query": query, "results": None, "people": [], "studios": []}
         if query:
@@ -175,9 +185,10 @@ class ReviewIndexPage(RoutablePageMixin, Page):
             description=plain_text(self.intro) or f"The latest film reviews: {self.title}.",
             language="en",
         )
-        latest = self.reviews().select_related("author")[
-            : getattr(settings, "REVIEWS_FEED_LENGTH", 20)
-        ]
+        latest = list(
+            self.reviews().select_related("author")[: getattr(settings, "REVIEWS_FEED_LENGTH", 20)]
+        )
+        tag_request(request, "reviews", *person_tags({r.author_id for r in latest if r.author_id}))
         for review in latest:
             url = review.get_full_url(request)
             feed.add_item(
@@ -196,6 +207,7 @@ class ReviewIndexPage(RoutablePageMixin, Page):
     def get_sitemap_urls(self, request=None):
         """The front page, plus the filmography of everyone credited on a live review."""
         urls = super().get_sitemap_urls(request)
+        tag_request(request, "reviews", "people", "studios")
         links = credits.FilmographyLinks(self, request, absolute=True)
         reviews = self.reviews()
         for person in credits.credited_people(reviews).only("slug").order_by("slug"):
@@ -203,6 +215,13 @@ class ReviewIndexPage(RoutablePageMixin, Page):
         for studio in credits.credited_studios(reviews).only("slug").order_by("slug"):
             urls.append({"location": links.studio(studio.slug)})
         return urls
+
+
+def tag_filmography(request, subject_tag: str, roles) -> None:
+    """A filmography shows its subject and the reviews it lists (unpublishing one of them,
+    or dropping the credit, bumps `review:<id>`; a new credit bumps the subject's tag)."""
+    listed = {entry.review.pk for role in roles for entry in role.entries}
+    tag_request(request, subject_tag, *review_tags(sorted(listed)))
 
 
 PEOPLE_CHOOSER_HELP = (
@@ -417,6 +436,11 @@ class ReviewPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["credits"] = credits.review_credits(self, request=request)
+        if not getattr(request, "is_preview", False):
+            person_ids, studio_ids = credits.shown_ids([self])
+            tag_request(
+                request, f"review:{self.pk}", *person_tags(person_ids), *studio_tags(studio_ids)
+            )
         return context
 
     def serve(self, request, *args, **kwargs):

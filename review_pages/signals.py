@@ -1,67 +1,195 @@
 """Cache invalidation: what changed, and so which cached answers are stale.
 
-A review's publication, unpublication, move or deletion makes stale its own page, every
-list of reviews (front page, feed, sitemap, API listings) and the filmographies of the
-people and studios it credits. Saving a person or studio makes stale whatever shows them.
+A review's publication, unpublication, move or deletion makes stale its own page
+(`review:<id>`), every list of reviews (`reviews`: front page, feed, sitemap, API listings)
+and the filmographies of the people and studios it credits now (`person:<id>`,
+`studio:<id>`); filmographies it no longer credits carry `review:<id>` already. Saving a
+person or studio makes stale whatever shows them. Changing the front page itself, or who may
+view pages, makes everything stale.
+
+When a CDN is configured (`WAGTAILFRONTENDCACHE`, see settings), the same addresses are
+purged there with one `PurgeBatch`. Connected in `ReviewPagesConfig.ready()`.
 """
 
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
-from django.dispatch import receiver
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.models import PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
 from people.models import Person, Studio
 
-from .caching import invalidate
+from . import credits
+from .caching import invalidate, invalidate_all, person_tags, studio_tags
 
-LISTS = ("reviews",)
+logger = logging.getLogger(__name__)
+
+LISTS = "reviews"
 
 
 def review_cache_tags(page) -> list[str]:
     """Tags of everything that shows this review (as it is in the database now)."""
-    from .credits import credited_ids
+    person_ids, studio_ids = credits.credited_ids(page)
+    return [
+        f"review:{page.pk}",
+        LISTS,
+        *person_tags(sorted(person_ids)),
+        *studio_tags(sorted(studio_ids)),
+    ]
 
-    person_ids, studio_ids = credited_ids(page)
-    return (
-        [f"review:{page.pk}", *LISTS]
-        + [f"person:{pk}" for pk in sorted(person_ids)]
-        + [f"studio:{pk}" for pk in sorted(studio_ids)]
-    )
+
+# The CDN (Wagtail's frontend cache)
+
+
+def frontend_cache_configured() -> bool:
+    return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+
+
+def _index_urls(links: credits.FilmographyLinks) -> list[str]:
+    index = links.index_page
+    if index is None or not links.root:
+        return []
+    site = index.get_site()
+    sitemap = [f"{site.root_url}/sitemap.xml"] if site else []
+    return [links.root, links.root + index.reverse_subpage("feed"), *sitemap]
+
+
+def review_purge_urls(page) -> list[str]:
+    """The addresses that show this review: its own, the front page, the feed, the sitemap
+    and the filmographies of everyone it credits."""
+    links = credits.FilmographyLinks(_index_page(), absolute=True)
+    urls = [url for url in [page.get_full_url()] if url] + _index_urls(links)
+    person_ids, studio_ids = credits.credited_ids(page)
+    for slug in Person.objects.filter(pk__in=person_ids).values_list("slug", flat=True):
+        urls.append(links.person(slug))
+    for slug in Studio.objects.filter(pk__in=studio_ids).values_list("slug", flat=True):
+        urls.append(links.studio(slug))
+    return [url for url in urls if url]
+
+
+def credited_purge_urls(entity, kind: str) -> list[str]:
+    """A person's or studio's filmography, the front page, the feed and their reviews."""
+    from .models import ReviewPage
+
+    links = credits.FilmographyLinks(_index_page(), absolute=True)
+    urls = [getattr(links, kind)(entity.slug)] + _index_urls(links)
+    reviews = credits.ReviewFilters(**{kind: entity.slug}).apply(ReviewPage.objects.live().public())
+    urls += [review.get_full_url() for review in reviews.defer_streamfields()]
+    return [url for url in urls if url]
+
+
+def _index_page():
+    from .models import ReviewIndexPage
+
+    return ReviewIndexPage.objects.live().order_by("path").first()
+
+
+def purge_from_cdn(urls: list[str]) -> None:
+    """Purge these addresses from the configured CDN, after the commit (never raises)."""
+    if not urls:
+        return
+    urls = sorted(set(urls))
+
+    def purge():
+        from wagtail.contrib.frontend_cache.utils import PurgeBatch
+
+        try:
+            batch = PurgeBatch()
+            batch.add_urls(urls)
+            batch.purge()
+        except Exception:
+            logger.exception("Could not purge %d addresses from the frontend cache", len(urls))
+
+    transaction.on_commit(purge)
+
+
+def _review_changed(page) -> None:
+    invalidate(*review_cache_tags(page))
+    if frontend_cache_configured():
+        purge_from_cdn(review_purge_urls(page))
+
+
+# Handlers
 
 
 def _is_review(instance) -> bool:
-    from .models import ReviewIndexPage, ReviewPage
-
-    return isinstance(instance, ReviewPage | ReviewIndexPage)
-
-
-@receiver(page_published)
-@receiver(page_unpublished)
-def review_publication_changed(sender, instance, **kwargs):
-    if _is_review(instance):
-        invalidate(*review_cache_tags(instance.specific))
-
-
-@receiver(post_page_move)
-def review_moved(sender, instance, **kwargs):
-    if _is_review(instance):
-        invalidate(*review_cache_tags(instance.specific))
-
-
-@receiver(pre_delete)
-def review_deleted(sender, instance, **kwargs):
+    """Also for a plain `Page` instance (the move signals send one)."""
     from .models import ReviewPage
 
-    if isinstance(instance, ReviewPage):
-        invalidate(*review_cache_tags(instance))
+    return issubclass(instance.specific_class or type(instance), ReviewPage)
 
 
-@receiver(post_save, sender=Person)
-@receiver(post_delete, sender=Person)
+def _is_index(instance) -> bool:
+    from .models import ReviewIndexPage
+
+    return issubclass(instance.specific_class or type(instance), ReviewIndexPage)
+
+
+def review_publication_changed(sender, instance, **kwargs):
+    """page_published / page_unpublished."""
+    if _is_review(instance):
+        _review_changed(instance.specific)
+    elif _is_index(instance):
+        # Its title, intro and slug show on (and address) every page.
+        invalidate_all()
+        if frontend_cache_configured():
+            purge_from_cdn(_index_urls(credits.FilmographyLinks(instance, absolute=True)))
+
+
+def review_about_to_move(sender, instance, **kwargs):
+    """pre_page_move: the review's old address must go from the CDN too."""
+    if _is_review(instance) and frontend_cache_configured():
+        purge_from_cdn([url for url in [instance.get_full_url()] if url])
+
+
+def review_moved(sender, instance, **kwargs):
+    """post_page_move."""
+    if _is_review(instance):
+        _review_changed(instance.specific)
+    elif _is_index(instance):
+        invalidate_all()
+
+
+def review_deleted(sender, instance, **kwargs):
+    """pre_delete of a ReviewPage: read its credits while they still exist."""
+    _review_changed(instance)
+
+
 def person_changed(sender, instance, **kwargs):
     invalidate(f"person:{instance.pk}", "people")
+    if frontend_cache_configured() and instance.slug:
+        purge_from_cdn(credited_purge_urls(instance, "person"))
 
 
-@receiver(post_save, sender=Studio)
-@receiver(post_delete, sender=Studio)
 def studio_changed(sender, instance, **kwargs):
     invalidate(f"studio:{instance.pk}", "studios")
+    if frontend_cache_configured() and instance.slug:
+        purge_from_cdn(credited_purge_urls(instance, "studio"))
+
+
+def view_restrictions_changed(sender, instance, **kwargs):
+    """Who may see which pages changed: cached public answers may now show too much."""
+    invalidate_all()
+
+
+def connect() -> None:
+    from .models import ReviewPage
+
+    uid = "review_pages.caching"
+    page_published.connect(review_publication_changed, dispatch_uid=f"{uid}.published")
+    page_unpublished.connect(review_publication_changed, dispatch_uid=f"{uid}.unpublished")
+    pre_page_move.connect(review_about_to_move, dispatch_uid=f"{uid}.pre_move")
+    post_page_move.connect(review_moved, dispatch_uid=f"{uid}.moved")
+    pre_delete.connect(review_deleted, sender=ReviewPage, dispatch_uid=f"{uid}.deleted")
+    for name, signal in (("saved", post_save), ("deleted", post_delete)):
+        signal.connect(person_changed, sender=Person, dispatch_uid=f"{uid}.person.{name}")
+        signal.connect(studio_changed, sender=Studio, dispatch_uid=f"{uid}.studio.{name}")
+        signal.connect(
+            view_restrictions_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"{uid}.restriction.{name}",
+        )

@@ -1,7 +1,16 @@
 import pytest
+from django.core.cache import cache
 
 from .baseline import ensure_baseline
 from .factories import PersonFactory, ReviewPageFactory, StudioFactory, credit, publish
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty response cache (and tag versions)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIView
 from people.models import Person, Studio
 
 from .. import credits
+from ..caching import person_tags, review_tags, studio_tags, tag_request
 from ..models import ReviewPage
 from .fields import PORTRAIT_RENDITION, ImageField
 
@@ -149,13 +150,56 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         if queryset.model is ReviewPage:
             self.review_performers = credits.performers_by_id(items)
         serializer = self.get_serializer(items, many=True)
-        return self.get_paginated_response(serializer.data)
+        response = self.get_paginated_response(serializer.data)
+        tag_review_answer(request, items, "reviews")
+        return response
+
+    def get_object(self):
+        self.shown_object = super().get_object()
+        return self.shown_object
+
+    def detail_view(self, request, pk):
+        response = super().detail_view(request, pk)
+        page = self.shown_object
+        tag_review_answer(request, [page], f"review:{page.pk}" if _is_review(page) else "reviews")
+        return response
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if hasattr(self, "review_performers"):
             context["review_performers"] = self.review_performers
         return context
+
+
+def _is_review(page) -> bool:
+    return isinstance(page, ReviewPage)
+
+
+def tag_review_answer(request, pages, *tags: str) -> None:
+    """Cache tags for an answer showing these pages (their credits already loaded).
+
+    Searches are left untagged, so never cached: their keys are unbounded.
+    """
+    if "search" in request.GET:
+        return
+    person_ids, studio_ids = credits.shown_ids([page for page in pages if _is_review(page)])
+    tag_request(request, *tags, *person_tags(person_ids), *studio_tags(studio_ids))
+
+
+def tag_credited_answer(request, kind: str, entities, with_credits: bool) -> None:
+    """Cache tags for a people/studios answer: the entries shown and, in a detail, the
+    reviews its credits list."""
+    if "search" in request.GET:
+        return
+    ids = [entity.pk for entity in entities]
+    tags = person_tags(ids) if kind == "person" else studio_tags(ids)
+    if not with_credits:
+        tags.append("people" if kind == "person" else "studios")
+    else:
+        tags += review_tags(
+            sorted({credit["review"]["id"] for entity in entities for credit in entity._credits})
+        )
+    tag_request(request, *tags)
 
 
 class FilmographyURLField(CharField):
@@ -184,7 +228,10 @@ class FilmographyCreditsField(CharField):
             credits.person_filmography if self.kind == "person" else credits.studio_filmography
         )
         request = self.context.get("request")
-        return credits.filmography_credits(filmography(entity, public_reviews()), request)
+        entity._credits = credits.filmography_credits(
+            filmography(entity, public_reviews()), request
+        )
+        return entity._credits
 
 
 class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
@@ -198,6 +245,23 @@ class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
     listing_default_fields = BaseAPIViewSet.listing_default_fields + ["html_url", "name", "slug"]
     detail_only_fields = ["credits"]
     image_field = ""  # the image FK, prefetched with its renditions
+    kind = ""  # "person" or "studio"
+
+    def listing_view(self, request):
+        response = super().listing_view(request)
+        shown = [item["id"] for item in response.data.get("items", [])]
+        tag_credited_answer(request, self.kind, [self.model(pk=pk) for pk in shown], False)
+        return response
+
+    def get_object(self):
+        self.shown_object = super().get_object()
+        return self.shown_object
+
+    def detail_view(self, request, pk):
+        response = super().detail_view(request, pk)
+        entity = self.shown_object
+        tag_credited_answer(request, self.kind, [entity], hasattr(entity, "_credits"))
+        return response
 
     def get_queryset(self):
         images = get_image_model()
@@ -223,6 +287,7 @@ class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
 
 class PeopleAPIViewSet(CreditedEntityAPIViewSet):
     name = "people"
+    kind = "person"
     model = Person
     image_field = "photo"
     body_fields = BaseAPIViewSet.body_fields + [
@@ -239,6 +304,7 @@ class PeopleAPIViewSet(CreditedEntityAPIViewSet):
 
 class StudiosAPIViewSet(CreditedEntityAPIViewSet):
     name = "studios"
+    kind = "studio"
     model = Studio
     image_field = "logo"
     body_fields = BaseAPIViewSet.body_fields + [

@@ -24,6 +24,7 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 from people.models import Person, Studio
 
 from .. import credits
+from ..caching import person_tags, review_tags, studio_tags, tag_request
 from . import schemas
 from .fields import PORTRAIT_RENDITION, image_info
 from .v2 import public_reviews
@@ -135,6 +136,13 @@ def review_object(page, request: HttpRequest, people=None) -> dict:
     }
 
 
+def tag_reviews(request: HttpRequest, pages, *tags: str) -> None:
+    """Cache tags of an answer showing these reviews (credits loaded): the people and
+    studios in it too."""
+    person_ids, studio_ids = credits.shown_ids(pages)
+    tag_request(request, *tags, *person_tags(person_ids), *studio_tags(studio_ids))
+
+
 def review_objects(pages, request: HttpRequest) -> list[dict]:
     """Review objects for a listing: every performer of every review in one query."""
     people = credits.performers_by_id(pages)
@@ -171,7 +179,10 @@ def list_reviews(request: HttpRequest, params: ReviewQuery = Query(...)):  # noq
         queryset = queryset.order_by(params.order or "-first_published_at", "-pk")
     count = queryset.count()
     pages = list(queryset[params.offset : params.offset + params.limit])
-    return {"count": count, "items": review_objects(pages, request)}
+    items = review_objects(pages, request)
+    if not params.search:  # searches are not cached: their keys are unbounded
+        tag_reviews(request, pages, "reviews")
+    return {"count": count, "items": items}
 
 
 @reviews_router.get(
@@ -188,7 +199,9 @@ def review_detail(
     page = _reviews().filter(pk=review_id).first()
     if page is None:
         raise Http404(f"No published review has the id {review_id}.")
-    return review_object(page, request)
+    data = review_object(page, request)
+    tag_reviews(request, [page], f"review:{page.pk}")
+    return data
 
 
 @reviews_router.get(
@@ -202,7 +215,9 @@ def review_by_slug(request: HttpRequest, slug: str):
     page = _reviews().filter(slug=slug).order_by("path").first()
     if page is None:
         raise Http404(f"No published review has the slug {slug!r}.")
-    return review_object(page, request)
+    data = review_object(page, request)
+    tag_reviews(request, [page], f"review:{page.pk}")
+    return data
 
 
 # People and studios
@@ -245,7 +260,14 @@ def _entity_list(request: HttpRequest, params: EntityQuery, model, kind: str) ->
     else:
         queryset = queryset.order_by(params.order, "pk")
     count = queryset.count()
-    items = queryset[params.offset : params.offset + params.limit]
+    items = list(queryset[params.offset : params.offset + params.limit])
+    if not params.search:  # searches are not cached: their keys are unbounded
+        ids = [entity.pk for entity in items]
+        tag_request(
+            request,
+            "people" if kind == "person" else "studios",
+            *(person_tags(ids) if kind == "person" else studio_tags(ids)),
+        )
     return {
         "count": count,
         "items": [_entity_object(entity, request, kind, with_credits=False) for entity in items],
@@ -256,7 +278,10 @@ def _entity_detail(request: HttpRequest, model, kind: str, **lookup) -> dict:
     entity = _entities(model, IMAGE_FIELDS[kind]).filter(**lookup).first()
     if entity is None:
         raise Http404(f"No {model._meta.verbose_name} matches the given query.")
-    return _entity_object(entity, request, kind, with_credits=True)
+    data = _entity_object(entity, request, kind, with_credits=True)
+    listed = sorted({credit["review"]["id"] for credit in data["credits"]})
+    tag_request(request, f"{kind}:{entity.pk}", *review_tags(listed))
+    return data
 
 
 IMAGE_FIELDS = {"person": "photo", "studio": "logo"}

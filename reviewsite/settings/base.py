@@ -59,7 +59,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "reviewsite.middleware.RefuseNulInAPIQueriesMiddleware",
+    # ETags outside the response cache, so that a cache hit still answers If-None-Match
+    # with 304; the cache before sessions and authentication, so that a hit skips them.
     "reviewsite.middleware.APIConditionalGetMiddleware",
+    "review_pages.caching.TaggedResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -260,6 +263,53 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 # Reviews plugin settings (documented in the README).
 REVIEWS_PER_PAGE = 12
 REVIEWS_FEED_LENGTH = 20
+# How long anonymous pages and API answers stay in the cache (invalidation makes them stale
+# sooner, at once, when what they show changes); 0 turns the response cache off.
+REVIEWS_CACHE_SECONDS = int(os.environ.get("REVIEWS_CACHE_SECONDS", "600"))
+
+# A CDN in front of the site (Wagtail's frontend cache): purged on publish when configured.
+# FRONTEND_CACHE_BACKEND=cloudflare (FRONTEND_CACHE_CLOUDFLARE_ZONEID + _BEARER_TOKEN),
+# cloudfront (FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID; AWS credentials as for boto3) or
+# http (FRONTEND_CACHE_LOCATION, e.g. Varnish); none by default.
+FRONTEND_CACHE_BACKEND = os.environ.get("FRONTEND_CACHE_BACKEND", "")
+FRONTEND_CACHE_BACKENDS = {
+    "cloudflare": (
+        "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        {
+            "ZONEID": "FRONTEND_CACHE_CLOUDFLARE_ZONEID",
+            "BEARER_TOKEN": "FRONTEND_CACHE_CLOUDFLARE_BEARER_TOKEN",
+        },
+    ),
+    "cloudfront": (
+        "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        {"DISTRIBUTION_ID": "FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID"},
+    ),
+    "http": (
+        "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        {"LOCATION": "FRONTEND_CACHE_LOCATION"},
+    ),
+}
+WAGTAILFRONTENDCACHE: dict = {}
+if FRONTEND_CACHE_BACKEND:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if FRONTEND_CACHE_BACKEND not in FRONTEND_CACHE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"FRONTEND_CACHE_BACKEND={FRONTEND_CACHE_BACKEND!r} is not one of: "
+            f"{', '.join(FRONTEND_CACHE_BACKENDS)}."
+        )
+    _backend, _required = FRONTEND_CACHE_BACKENDS[FRONTEND_CACHE_BACKEND]
+    _missing = [name for name in _required.values() if not os.environ.get(name)]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"FRONTEND_CACHE_BACKEND={FRONTEND_CACHE_BACKEND} needs {', '.join(_missing)}."
+        )
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": _backend,
+            **{key: os.environ[name] for key, name in _required.items()},
+        }
+    }
 
 LOGGING = {
     "version": 1,

@@ -67,6 +67,17 @@ def log_in(page, live_server, username):
     expect(page.locator("#wagtail-sidebar, [data-side-panel], main")).not_to_have_count(0)
 
 
+def settle_autosave(page):
+    """Let Wagtail 8's autosave finish before a manual save.
+
+    An autosave still in flight when "Save draft" is pressed races with it, and the
+    inline credit rows can then be written twice. A person waits for the "Saving…" badge
+    to clear; so does the test.
+    """
+    page.wait_for_timeout(800)  # the autosave interval is 500 ms after the last change
+    expect(page.locator(".w-autosave-indicator__state--saving")).to_be_hidden(timeout=20_000)
+
+
 def add_review_url(live_server, index_page):
     return f"{live_server.url}/admin/pages/add/review_pages/reviewpage/{index_page.pk}/"
 
@@ -172,6 +183,7 @@ def test_editor_composes_and_moderator_approves(editor_page, live_server, index_
         log_in(page, live_server, "edna")
         compose(page, live_server, index_page, steps)
 
+        settle_autosave(page)
         page.get_by_role("button", name=re.compile("^Save draft", re.I)).click()
         expect(page.get_by_text(re.compile("has been (created|updated)"))).to_be_visible()
         steps.shot("draft-saved")
