@@ -82,11 +82,13 @@ def test_not_found_pages_carry_the_policy_too(client, index_page):
 
 
 def test_every_inline_script_has_the_request_nonce(client, public_urls):
-    """The JSON-LD element carries the nonce of its own response, fresh per request."""
+    """The JSON-LD element carries the nonce of its own response, fresh per request,
+    also when the second answer comes from the shared response cache."""
     review_url = public_urls[1]
     nonces = []
-    for _ in range(2):
+    for expected_cache in ("miss", "hit"):
         response = client.get(review_url)
+        assert response["X-Cache"] == expected_cache
         html = response.content.decode()
         header_nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])
         tags = SCRIPT_TAG.findall(html)
