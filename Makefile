@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install browser-deps migrate setup test lint format check pytest test-browser bench bench-import backup restore clean
+.PHONY: run serve install browser-deps migrate setup test lint format check pytest test-browser bench bench-import soak backup restore clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ run: setup
 
 serve: install
 	PY=$(PY) scripts/serve.sh
+
+# Load with faults (not part of `make test`): gunicorn on PostgreSQL `soak` and Redis DB 3
+# under wrk while a writer publishes; PostgreSQL restarted and Redis stopped unless FAULTS=0.
+FAULTS ?= 1
+SOAK_SECONDS ?= 60
+soak: install
+	$(PY) bench/soak.py --faults $(FAULTS) --duration $(SOAK_SECONDS)
 
 backup: install
 	$(PY) manage.py backup_site $(if $(OUTPUT),--output $(OUTPUT),)

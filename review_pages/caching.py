@@ -164,6 +164,18 @@ def response_is_cacheable(request, response) -> bool:
     return content_type in CACHEABLE_TYPES
 
 
+# A Content-Security-Policy nonce (django-csp's `request.csp_nonce`) must be new in every
+# answer: a cached page stores this placeholder where its nonce was, and a hit fills in the
+# nonce of the request it answers.
+NONCE_PLACEHOLDER = b"\x00csp-nonce\x00"
+
+
+def _used_nonce(request) -> str | None:
+    """The nonce this answer used, if any (django-csp's lazy nonce is falsy until used)."""
+    nonce = getattr(request, "csp_nonce", None)
+    return str(nonce) if nonce else None
+
+
 class TaggedResponseCacheMiddleware:
     """Serve anonymous GETs from the shared cache while none of their tags has changed.
 
@@ -185,7 +197,7 @@ class TaggedResponseCacheMiddleware:
             cache = _cache()
             entry = cache.get(key)
             if entry is not None and _versions(cache, entry["tags"]) == entry["tags"]:
-                return self._rebuild(entry)
+                return self._rebuild(request, entry)
             began_at = _counter_value(cache)
         except Exception:  # the cache is down: serve from the database
             logger.warning("Response cache unavailable; serving uncached", exc_info=True)
@@ -214,27 +226,38 @@ class TaggedResponseCacheMiddleware:
             # Something shown here changed while this answer was being made: the rows it
             # read may predate the change, so it is not stored.
             if all(version is not None and version <= began_at for version in versions.values()):
-                cache.set(key, self._freeze(response, versions), timeout=cache_seconds())
+                cache.set(key, self._freeze(request, response, versions), timeout=cache_seconds())
         except Exception:
             logger.warning("Could not store response in cache", exc_info=True)
 
     @staticmethod
-    def _freeze(response, versions) -> dict:
+    def _freeze(request, response, versions) -> dict:
         headers = [
             (name, value)
             for name, value in response.items()
-            if name.lower() not in {"set-cookie", "x-cache"}
+            if name.lower() not in {"set-cookie", "x-cache", "content-length"}
         ]
+        content = response.content
+        nonce = _used_nonce(request)
+        if nonce:  # each answer gets its own nonce: the stored one is a placeholder
+            content = content.replace(nonce.encode(), NONCE_PLACEHOLDER)
         return {
             "status": response.status_code,
             "headers": headers,
-            "content": response.content,
+            "content": content,
             "tags": versions,
+            "nonce": bool(nonce),
         }
 
     @staticmethod
-    def _rebuild(entry):
-        response = HttpResponse(entry["content"], status=entry["status"])
+    def _rebuild(request, entry):
+        content = entry["content"]
+        if entry.get("nonce"):
+            # Reading the request's nonce makes the CSP middleware announce it.
+            fresh = getattr(request, "csp_nonce", None)
+            fresh = str(fresh) if fresh is not None else ""
+            content = content.replace(NONCE_PLACEHOLDER, fresh.encode())
+        response = HttpResponse(content, status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
         response["X-Cache"] = "hit"

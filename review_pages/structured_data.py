@@ -1,17 +1,18 @@
 """schema.org JSON-LD for a review: a `Review` of a `Movie`, built as a dict in Python.
 
 The dict is made from `credits.review_credits` (the one source of credit data) and emitted
-with Django's `json_script` escaping, so a headline or a character name containing
+with `json_script` escaping (`json_ld_text`), so a headline or a character name containing
 `</script>`, quotes or `&` cannot end the script element or change its meaning.
 """
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.utils.html import json_script
-from django.utils.safestring import mark_safe
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.safestring import SafeString, mark_safe
 
 from .blocks import plain_text
 from .credits import review_credits
@@ -108,10 +109,15 @@ def review_structured_data(page, request: HttpRequest | None = None) -> dict[str
     return review
 
 
-def json_ld_script(page, request: HttpRequest | None = None) -> str:
-    """`<script type="application/ld+json">` with <, > and & escaped as \\u003C etc."""
-    script = json_script(review_structured_data(page, request))
-    # json_script escaped the JSON; only the element's type changes.
-    return mark_safe(  # noqa: S308
-        script.replace('<script type="application/json">', '<script type="application/ld+json">')
-    )
+# What json_script escapes: nothing inside can end the <script> element or open a comment.
+SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld_text(page, request: HttpRequest | None = None) -> SafeString:
+    """The JSON-LD as text safe inside `<script type="application/ld+json">`.
+
+    <, > and & become \\u003C, \\u003E, \\u0026 (as Django's `json_script` does); the
+    template writes the element itself, with the request's CSP nonce.
+    """
+    data = json.dumps(review_structured_data(page, request), cls=DjangoJSONEncoder)
+    return mark_safe(data.translate(SCRIPT_ESCAPES))  # noqa: S308 - escaped just above

@@ -7,13 +7,13 @@ import functools
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v3.api import api as api_v3
-from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
 from review_pages.api import v2, v3
 
 api_v2 = WagtailAPIRouter("wagtailapi")
 api_v2.register_endpoint("pages", v2.ReviewPagesAPIViewSet)
-api_v2.register_endpoint("images", ImagesAPIViewSet)
+api_v2.register_endpoint("images", v2.ImagesAPIViewSet)
 api_v2.register_endpoint("people", v2.PeopleAPIViewSet)
 api_v2.register_endpoint("studios", v2.StudiosAPIViewSet)
 
@@ -55,3 +55,20 @@ def _openapi_with_optional_auth(get_openapi_schema):
 
 
 api_v3.get_openapi_schema = _openapi_with_optional_auth(api_v3.get_openapi_schema)
+
+
+def _refuse_huge_offsets(paginate_queryset):
+    """Wagtail 8.0.1's v3 listings (pages, images, documents, redirects, ...) pass any
+    offset to the database, which fails on one past 64 bits: a 500. Answer 400 instead."""
+
+    @functools.wraps(paginate_queryset)
+    def wrapper(self, queryset, pagination, request, **params):
+        v3.check_offset(pagination.offset)
+        return paginate_queryset(self, queryset, pagination, request, **params)
+
+    return wrapper
+
+
+WagtailLimitOffsetPagination.paginate_queryset = _refuse_huge_offsets(
+    WagtailLimitOffsetPagination.paginate_queryset
+)

@@ -11,7 +11,7 @@ from review_pages.posters import make_poster_image
 
 pytestmark = pytest.mark.django_db
 
-JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
+JSON_LD = re.compile(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', re.DOTALL)
 
 
 def _json_ld(html):

@@ -5,6 +5,7 @@ Register them on a `WagtailAPIRouter` (see `reviewsite/api.py`).
 """
 
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from rest_framework.fields import CharField
@@ -13,6 +14,7 @@ from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.images import get_image_model
+from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIViewSet
 
 from people.models import Person, Studio
 
@@ -56,7 +58,45 @@ class SafeFieldsFilter(FieldsFilter):
             raise BadRequestError(f"field filter error: {message}") from error
 
 
-class ReviewPagesAPIViewSet(PagesAPIViewSet):
+class RefuseBadQueriesMixin:
+    """A query the endpoint cannot answer gets a 400 with a message, never a 500.
+
+    Wagtail's filters and search pass some values straight on: `child_of=abc` (ValueError),
+    `offset=99999999999999999999` (an integer the database refuses), `search="` (a
+    full-text syntax error), `fields=((((...` (RecursionError), a NUL byte (PostgreSQL
+    refuses it). A listing filter naming an unknown locale or site is a bad query too.
+    After a database error inside a transaction (tests, ATOMIC_REQUESTS) the transaction is
+    marked for rollback, as Django's `atomic` expects.
+    """
+
+    BAD_QUERY = (
+        "This query cannot be answered: check the values of its fields, filters, "
+        "order, limit, offset and search."
+    )
+    BAD_QUERY_ERRORS = (
+        ValueError,
+        TypeError,
+        OverflowError,
+        RecursionError,
+        ValidationError,
+        DatabaseError,
+    )
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Http404) and getattr(self, "action", "") == "listing_view":
+            exc = BadRequestError(str(exc))
+        elif isinstance(exc, self.BAD_QUERY_ERRORS):
+            if isinstance(exc, DatabaseError) and connection.in_atomic_block:
+                transaction.set_rollback(True)
+            exc = BadRequestError(self.BAD_QUERY)
+        return super().handle_exception(exc)
+
+
+class ImagesAPIViewSet(RefuseBadQueriesMixin, WagtailImagesAPIViewSet):
+    """Wagtail's images endpoint, answering bad queries with 400."""
+
+
+class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
     """Wagtail's pages endpoint, plus what apps need from reviews.
 
     - `?type=review_pages.ReviewPage` listings take `person=`, `studio=`, `mpa_rating=` and
@@ -194,7 +234,7 @@ class FilmographyCreditsField(CharField):
         return entity._credits
 
 
-class CreditedEntityAPIViewSet(BaseAPIViewSet):
+class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
     """Public read of a credits library: listing (search by name, ordering) and detail.
 
     `find/?slug=` redirects to the detail of the entry with that slug.
@@ -280,6 +320,7 @@ class StudiosAPIViewSet(CreditedEntityAPIViewSet):
 
 
 __all__ = [
+    "ImagesAPIViewSet",
     "PeopleAPIViewSet",
     "ReviewPagesAPIViewSet",
     "StudiosAPIViewSet",

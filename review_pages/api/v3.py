@@ -12,7 +12,7 @@ from typing import Literal
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from wagtail.api.rich_text import APIRichText
 from wagtail.api.v2.utils import get_full_url
@@ -32,11 +32,24 @@ from .v2 import public_reviews
 NAMESPACE = "wagtailapi_v3"
 
 
+# Beyond this an offset cannot be a real position, and the databases refuse it as an
+# integer (SQLite: "datatype mismatch", PostgreSQL: "bigint out of range"): a 400, not a 500.
+MAX_OFFSET = 2**31 - 1
+# Ids are 64-bit: a larger one is refused (422) rather than sent to the database (a 500).
+MAX_ID = 2**63 - 1
+
+
 class ResultsSlice(Schema):
     """Which slice of the results to answer with."""
 
     limit: int = Field(20, ge=1, description="At most WAGTAILAPI_LIMIT_MAX (100).")
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+def check_offset(offset: int) -> None:
+    """For paginators whose schema does not bound the offset (Wagtail's own v3 routers)."""
+    if offset > MAX_OFFSET:
+        raise HttpError(400, f"offset cannot be higher than {MAX_OFFSET}")
 
 
 class ReviewQuery(ResultsSlice):
@@ -179,7 +192,10 @@ def list_reviews(request: HttpRequest, params: ReviewQuery = Query(...)):  # noq
     operation_id="reviews_detail",
     summary="A published review, by id",
 )
-def review_detail(request: HttpRequest, review_id: int):
+def review_detail(
+    request: HttpRequest,
+    review_id: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008
+):
     page = _reviews().filter(pk=review_id).first()
     if page is None:
         raise Http404(f"No published review has the id {review_id}.")
@@ -288,7 +304,10 @@ def list_people(request: HttpRequest, params: EntityQuery = Query(...)):  # noqa
     url_name="person_detail",
     operation_id="people_detail",
 )
-def person_detail(request: HttpRequest, person_id: int):
+def person_detail(
+    request: HttpRequest,
+    person_id: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008
+):
     """A person, with their credits across published reviews."""
     return _entity_detail(request, Person, "person", pk=person_id)
 
@@ -318,7 +337,10 @@ def list_studios(request: HttpRequest, params: EntityQuery = Query(...)):  # noq
     url_name="studio_detail",
     operation_id="studios_detail",
 )
-def studio_detail(request: HttpRequest, studio_id: int):
+def studio_detail(
+    request: HttpRequest,
+    studio_id: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008
+):
     """A studio, with its credits across published reviews."""
     return _entity_detail(request, Studio, "studio", pk=studio_id)
 

@@ -32,9 +32,9 @@ def filmography_url(context, credited) -> str:
 @register.simple_tag(takes_context=True)
 def review_json_ld(context, page) -> str:
     """The review's schema.org JSON-LD, safe to place inside a <script> element."""
-    from review_pages.structured_data import json_ld_script
+    from review_pages.structured_data import json_ld_text
 
-    return json_ld_script(page, context.get("request"))
+    return json_ld_text(page, context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
