@@ -58,11 +58,11 @@ MIDDLEWARE = [
     "reviewsite.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "reviewsite.middleware.RefuseNulInAPIQueriesMiddleware",
     # ETags outside the response cache, so that a cache hit still answers If-None-Match
     # with 304; the cache before sessions and authentication, so that a hit skips them.
     "reviewsite.middleware.APIConditionalGetMiddleware",
     "review_pages.caching.TaggedResponseCacheMiddleware",
+    "reviewsite.middleware.RefuseNulInAPIQueriesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
