@@ -81,7 +81,18 @@ def on_term(*_):
     stop = True
 signal.signal(signal.SIGTERM, on_term)
 
-ids = list(ReviewPage.objects.live().order_by("pk").values_list("pk", flat=True))
+def live_ids():
+    # The writer may start (or the database restart) at any moment: retry this read too.
+    for _ in range(600):
+        try:
+            return list(ReviewPage.objects.live().order_by("pk").values_list("pk", flat=True))
+        except (OperationalError, InterfaceError):
+            connection.close()
+            time.sleep(0.1)
+    raise SystemExit("the database did not come back within 60 s")
+
+
+ids = live_ids()
 last = {}
 ok = retried = attempts_failed = 0
 number = 0
