@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 
 from tests.baseline import ensure_baseline
+from tests.browser.waiting import settle_requests
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright inside pytest-django
 
@@ -195,4 +196,5 @@ def editor_page(chromium_browser, live_server):
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
+    settle_requests(page)
     context.close()
