@@ -32,8 +32,7 @@ import dataclasses
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -42,21 +41,19 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q
-from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.text import slugify
-from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.log_actions import log
 from wagtail.models import Page, ReferenceIndex, Revision, Site
 from wagtail.search import index as search_index
 from wagtail.search.backends import get_search_backends
-from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published, published
 
 from people.models import Person, Studio
 from people.naming import normalise_name
 
 from . import credits
+from .indexing import deferred_indexing
 from .models import (
     ReviewCastMember,
     ReviewDirector,
@@ -287,26 +284,6 @@ def apply_review(
 # ------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def deferred_indexing(models: Iterable[type] = (ReviewPage,)) -> Iterator[None]:
-    """Skip Wagtail's per-save search and reference index updates for these models.
-
-    The reference index switch is thread-local (Wagtail's own context manager); the search
-    one disconnects modelsearch's post_save receiver for the duration, which affects the
-    whole process, so this is meant for commands like the importer, not for web requests.
-    Whoever uses it indexes the objects themselves (see `index_review`).
-    """
-    disconnected = [
-        model for model in models if post_save.disconnect(post_save_signal_handler, sender=model)
-    ]
-    try:
-        with disable_reference_index_auto_update():
-            yield
-    finally:
-        for model in disconnected:
-            post_save.connect(post_save_signal_handler, sender=model)
-
-
 def index_review(page_id: int) -> None:
     """What Wagtail's signal handlers would have done, once: search and reference index.
 
@@ -396,7 +373,7 @@ class ReviewImporter:
         new_people: dict[str, int] = {}
         new_studios: dict[str, int] = {}
         try:
-            with deferred_indexing(), transaction.atomic():
+            with deferred_indexing(ReviewPage), transaction.atomic():
                 status, note, page_id = self._write(review, new_people, new_studios)
         except ImportRefused as error:
             return ImportOutcome(source, REFUSED, str(error))

@@ -3,7 +3,7 @@
 import pytest
 
 from people.models import Person, Studio
-from review_pages.importer import deferred_indexing
+from review_pages.indexing import deferred_indexing
 from review_pages.models import ReviewPage
 from tests.factories import complete_body
 
@@ -19,7 +19,7 @@ def _add_reviews(make_review, person_factory, studio_factory, number):
     Not search-indexed: these tests count the API's queries, and indexing 900 objects one
     save at a time is most of their set-up time (on PostgreSQL, over a minute per test).
     """
-    with deferred_indexing((ReviewPage, Person, Studio)):
+    with deferred_indexing(ReviewPage, Person, Studio):
         for _ in range(number):
             _add_review(make_review, person_factory, studio_factory)
 

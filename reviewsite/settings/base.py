@@ -19,7 +19,6 @@ ALLOWED_HOSTS: list[str] = [
 ]
 
 INSTALLED_APPS = [
-    "reviewsite",
     "review_pages",
     "people",
     "wagtail_modeladmin",
@@ -51,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "reviewsite",  # last: its ready() rewires what the apps above connected
 ]
 
 MIDDLEWARE = [
