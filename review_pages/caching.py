@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Iterable
 
@@ -95,14 +96,33 @@ def _next_version(cache) -> int:
         return int(cache.incr(COUNTER_KEY))
 
 
+# Tags whose bump failed while the cache was unreachable. A cache that comes back with its
+# old data (Redis keeps it on disk) would go on serving what those bumps were meant to
+# expire, so this process bumps them again before it next reads from the cache.
+_pending_tags: set[str] = set()
+_pending_lock = threading.Lock()
+
+
 def bump(*tags: str) -> None:
     """Give each tag a new version now (use `invalidate` inside transactions)."""
     try:
         cache = _cache()
         version = _next_version(cache)
         cache.set_many({TAG_PREFIX + tag: version for tag in tags}, timeout=None)
-    except Exception:  # a cache outage must never break publishing
-        logger.exception("Could not invalidate cache tags %s", tags)
+    except Exception as error:  # a cache outage must never break publishing
+        with _pending_lock:
+            _pending_tags.update(tags)
+        logger.warning("Could not invalidate cache tags %s (%r); will retry", tags, error)
+
+
+def retry_failed_bumps() -> None:
+    """Bump again the tags whose bump failed (cheap when there are none)."""
+    if not _pending_tags:
+        return
+    with _pending_lock:
+        tags = tuple(sorted(_pending_tags))
+        _pending_tags.clear()
+    bump(*tags)  # puts them back if the cache is still unreachable
 
 
 def invalidate(*tags: str) -> None:
@@ -193,6 +213,7 @@ class TaggedResponseCacheMiddleware:
             response["X-Cache"] = "bypass"
             return response
         key = _response_key(request)
+        retry_failed_bumps()
         try:
             cache = _cache()
             entry = cache.get(key)

@@ -366,3 +366,34 @@ def test_pages_still_serve_when_redis_is_down(client, site):
         review.title = "'Alpha Film' Review: Published While Redis Is Down"
         publish(review)  # invalidation fails quietly; publishing works
         assert "Published While Redis Is Down" in text(client.get(review.url))
+
+
+class Unreachable:
+    """A cache that cannot be reached: every operation fails, as django-redis's do."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("cache unreachable")
+
+        return fail
+
+
+def test_a_change_made_while_the_cache_was_unreachable_is_not_hidden_when_it_returns(
+    client, site, monkeypatch
+):
+    review = site["review"]
+    warm(client, {"review": review.url, "front page": "/"})
+
+    reachable = caching._cache
+    monkeypatch.setattr(caching, "_cache", Unreachable)
+    review.title = "'Alpha Film' Review: Published During The Outage"
+    publish(review)  # its invalidation fails; publishing works
+    assert caching._pending_tags
+
+    # The cache comes back with everything it held before the outage.
+    monkeypatch.setattr(caching, "_cache", reachable)
+    for url in (review.url, "/"):
+        response = client.get(url)
+        assert response["X-Cache"] == "miss", url
+        assert "Published During The Outage" in text(response), url
+    assert not caching._pending_tags
