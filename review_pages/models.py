@@ -42,7 +42,7 @@ from .api.fields import (
     StudiosCreditField,
 )
 from .blocks import ReviewBodyBlock, plain_text
-from .caching import person_tags, review_tags, studio_tags, tag_request
+from .caching import memoise, person_tags, review_tags, studio_tags, tag_request
 from .forms import ReviewPageForm
 from .rules import score_problem
 from .search import SearchHit, SearchQuery, excerpt, review_text, search_names, search_reviews
@@ -111,10 +111,25 @@ class ReviewIndexPage(RoutablePageMixin, Page):
                 "filters": filters,
                 "filters_query": query.urlencode(),
                 "rating_choices": MPARating.choices,
-                "years": self.reviews()
-                .exclude(release_date=None)
-                .dates("release_date", "year", order="DESC"),
+                "years": self.release_years(),
             },
+        )
+
+    def release_years(self) -> list:
+        """The years of the reviews' release dates, newest first, for the year filter.
+
+        Reading them means reading every live review, so they are made once per version of
+        the `reviews` cache tag (bumped when any review is published, unpublished, moved or
+        deleted) rather than on every render.
+        """
+        return memoise(
+            f"review-years:{self.pk}",
+            lambda: list(
+                self.reviews()
+                .exclude(release_date=None)
+                .dates("release_date", "year", order="DESC")
+            ),
+            "reviews",
         )
 
     @path("people/<str:slug>/", name="person")

@@ -1,6 +1,7 @@
 """What readers see: the front page, a review and filmographies."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -100,6 +101,36 @@ def test_front_page_filters(client, make_review, person_factory, studio_factory)
     assert "With Ruth" in by_person and "Rated R" not in by_person
     by_studio = client.get("/?studio=saltmarsh-films").content.decode()
     assert "With Ruth" in by_studio and "Rated R" not in by_studio
+
+
+def year_options(client) -> list[str]:
+    return re.findall(r'<option value="(\d{4})"', client.get("/").content.decode())
+
+
+def test_front_page_years_follow_publication_at_once(client, make_review):
+    """The years are memoised per version of the `reviews` cache tag: a review published or
+    unpublished after they were made changes them at the next render."""
+    make_review(film_title="Old Film", release_date=datetime.date(2001, 5, 1))
+    assert year_options(client) == ["2001"]
+    assert year_options(client) == ["2001"]  # served from the caches
+
+    newer = make_review(film_title="New Film", release_date=datetime.date(2024, 3, 1))
+    assert year_options(client) == ["2024", "2001"]
+
+    newer.unpublish()
+    assert year_options(client) == ["2001"]
+
+
+def test_front_page_years_cost_no_query_once_made(admin_client, make_review):
+    """Editors bypass the response cache; the years still come from their memo."""
+    make_review(film_title="Old Film", release_date=datetime.date(2001, 5, 1))
+    admin_client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        html = admin_client.get("/").content.decode()
+    assert '<option value="2001"' in html
+    assert not [
+        q for q in queries.captured_queries if "release_date" in q["sql"] and "DISTINCT" in q["sql"]
+    ]
 
 
 def test_front_page_bad_filter_values_explain_instead_of_failing(client, make_review):
