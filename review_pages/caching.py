@@ -181,6 +181,40 @@ def memoise(name: str, compute: Callable[[], T], *tags: str) -> T:
     return value
 
 
+class _CountedQuerySet:
+    """A queryset whose count is already known: paginators (Django's, Wagtail's API) ask for
+    `count()`, then slice."""
+
+    def __init__(self, queryset, count: int):
+        self.queryset = queryset
+        self.model = queryset.model
+        self.ordered = queryset.ordered
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __getitem__(self, key):
+        return self.queryset[key]
+
+    def __len__(self) -> int:
+        return self._count
+
+
+def with_memoised_count(queryset, *tags: str):
+    """`queryset`, its `count()` memoised (`memoise`) under its SQL and these tags' versions.
+
+    Only for rows that change only with these tags: e.g. the public reviews, filtered by
+    their own fields, with `reviews` (not filters on people's slugs, nor searches).
+    """
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except Exception:  # e.g. EmptyResultSet: nothing worth remembering
+        return queryset
+    digest = hashlib.sha256(repr((sql, params)).encode("utf-8", "surrogatepass")).hexdigest()
+    return _CountedQuerySet(queryset, memoise(f"count:{digest}", queryset.count, *tags))
+
+
 def _response_key(request) -> str:
     raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return RESPONSE_PREFIX + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()

@@ -42,7 +42,14 @@ from .api.fields import (
     StudiosCreditField,
 )
 from .blocks import ReviewBodyBlock, plain_text
-from .caching import memoise, person_tags, review_tags, studio_tags, tag_request
+from .caching import (
+    memoise,
+    person_tags,
+    review_tags,
+    studio_tags,
+    tag_request,
+    with_memoised_count,
+)
 from .forms import ReviewPageForm
 from .rules import score_problem
 from .search import SearchHit, SearchQuery, excerpt, review_text, search_names, search_reviews
@@ -91,8 +98,12 @@ class ReviewIndexPage(RoutablePageMixin, Page):
     def review_list(self, request):
         reviews = self.reviews()
         filters = credits.ReviewFilters.from_query(request.GET)
-        reviews = filters.apply(reviews)
-        page_of_reviews = self.paginate(request, credits.with_listing_data(reviews))
+        reviews = credits.with_listing_data(filters.apply(reviews))
+        if not (filters.person or filters.studio):
+            # Counting reads every live review: counted once per version of `reviews` (a
+            # person's or studio's slug can change without it, so not for those filters).
+            reviews = with_memoised_count(reviews, "reviews")
+        page_of_reviews = self.paginate(request, reviews)
         page_of_reviews.object_list = list(page_of_reviews.object_list)
         # The cards show each review's directors; everything else comes from the reviews.
         tag_request(

@@ -151,6 +151,17 @@ def test_front_page_paginates_by_twelve(client, make_review):
     assert "Page 1 of 2" in first
 
 
+def test_front_page_count_follows_publication_at_once(admin_client, make_review):
+    """The count is memoised per version of the `reviews` tag (editors bypass the response
+    cache, so this reads the memo)."""
+    reviews = [make_review(film_title=f"Paged {number:02d}") for number in range(12)]
+    assert "Page 1 of" not in admin_client.get("/").content.decode()  # one page
+    make_review(film_title="Thirteenth")
+    assert "Page 1 of 2" in admin_client.get("/").content.decode()
+    reviews[0].unpublish()
+    assert "Page 1 of" not in admin_client.get("/").content.decode()
+
+
 def test_filmography_groups_roles_and_characters(client, make_review, person_factory):
     person = person_factory(name="Inés Valdés")
     make_review(film_title="Her Film", directors=[person])

@@ -20,7 +20,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIView
 from people.models import Person, Studio
 
 from .. import credits
-from ..caching import person_tags, review_tags, studio_tags, tag_request
+from ..caching import person_tags, review_tags, studio_tags, tag_request, with_memoised_count
 from ..models import ReviewPage
 from .fields import PORTRAIT_RENDITION, ImageField
 
@@ -179,6 +179,8 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
         queryset = self.filter_queryset(queryset)
+        if self._count_is_memoisable(queryset):
+            queryset = with_memoised_count(queryset, "reviews")
         items = list(self.paginate_queryset(queryset))
         if queryset.model is ReviewPage:
             self.review_performers = credits.performers_by_id(items)
@@ -186,6 +188,20 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         response = self.get_paginated_response(serializer.data)
         tag_review_answer(request, items, "reviews")
         return response
+
+    def _count_is_memoisable(self, queryset) -> bool:
+        """Whether the total of a review listing changes only with the `reviews` tag.
+
+        Counting reads every matching review (3 ms at 10,000 on SQLite). Searches and the
+        person/studio filters (people's slugs change without that tag) are counted anew.
+        """
+        query = self.request.GET
+        return (
+            queryset.model is ReviewPage
+            and "search" not in query
+            and "person" not in query
+            and "studio" not in query
+        )
 
     def get_object(self):
         self.shown_object = super().get_object()
