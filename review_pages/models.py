@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
@@ -25,7 +26,8 @@ from wagtail.admin.panels import (
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from people.models import Person, Studio
@@ -256,6 +258,23 @@ PEOPLE_CHOOSER_HELP = (
 )
 
 
+class ReviewPageQuerySet(PageQuerySet):
+    def private_q(self):
+        """Wagtail's, with the private sections read from the restrictions first.
+
+        Wagtail joins the restrictions to their pages, which SQLite (without statistics
+        for an empty restrictions table) answers by reading every page: 0.7 ms per
+        `public()` at 10,000 reviews, against nothing for this form.
+        """
+        sections = Page.objects.filter(pk__in=PageViewRestriction.objects.values("page_id")).only(
+            "path", "depth"
+        )
+        q = Q()
+        for section in sections:
+            q |= self.descendant_of_q(section, inclusive=True)
+        return q if q else Q(pk__in=[])  # as Wagtail's: exclude nothing
+
+
 class ReviewPage(Page):
     """One film review: its facts, its credits and its sections."""
 
@@ -334,6 +353,8 @@ class ReviewPage(Page):
         help_text="A synopsis first, then performance and critique sections, "
         "then the final statement.",
     )
+
+    objects = PageManager.from_queryset(ReviewPageQuerySet)()
 
     base_form_class = ReviewPageForm
     parent_page_types = ["review_pages.ReviewIndexPage"]
