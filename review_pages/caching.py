@@ -12,6 +12,8 @@ when the request began, so an answer rendered from rows read before a change com
 never stored, however far apart the app servers' clocks are.
 
 Views add tags with `tag_request(request, ...)`; signal handlers call `invalidate(...)`.
+Values derived from many rows (the front page's years) are kept the same way, under the
+versions of their tags, with `memoise(...)`.
 
 Settings: `REVIEWS_CACHE_SECONDS` (600; 0 turns the cache off), `REVIEWS_CACHE_ALIAS`
 ("default"), `REVIEWS_CACHE_EXCLUDED_PATHS` (the admin and documents by default).
@@ -23,7 +25,8 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -34,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 TAG_PREFIX = "tagv:"
 RESPONSE_PREFIX = "resp:"
+VALUE_PREFIX = "value:"
+#: Memoised values are found by their tags' versions, so they never go stale; expiry only
+#: frees the memory of values whose versions are gone.
+VALUE_SECONDS = 24 * 60 * 60
 COUNTER_KEY = "tagv-counter"
 #: Every stored answer carries this tag: `invalidate_all()` empties the cache logically.
 ALL = "all"
@@ -149,6 +156,83 @@ def _versions(cache, tags: Iterable[str]) -> dict[str, int | None]:
     keys = [TAG_PREFIX + tag for tag in tags]
     found = cache.get_many(keys)
     return {key[len(TAG_PREFIX) :]: found.get(key) for key in keys}
+
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+def memoise(name: str, compute: Callable[[], T], *tags: str) -> T:
+    """`compute()`, made once per version of `tags` and kept in the shared cache.
+
+    For a value read from many rows that only change with these tags (the years of every
+    live review change with `reviews`): each bump makes the stored value unused at once, on
+    every server, exactly like the cached answers showing it. The versions are read before
+    computing, so a value made from rows read before a change committed is stored under the
+    versions that change's bump replaces (see `invalidate`). `ALL` is always among the tags.
+    When the cache is unavailable, it is computed every time.
+    """
+    tags = tuple(sorted({*tags, ALL}))
+    try:
+        cache = _cache()
+        versions = _versions(cache, tags)
+        missing = [tag for tag, version in versions.items() if version is None]
+        if missing:
+            # Never bumped (or evicted): versions from the counter now, unless another
+            # server just gave them some (`add` keeps theirs).
+            began_at = _counter_value(cache)
+            for tag in missing:
+                cache.add(TAG_PREFIX + tag, began_at, timeout=None)
+            versions.update(_versions(cache, missing))
+        if any(version is None for version in versions.values()):
+            return compute()  # a cache that stores nothing (e.g. Redis down, exceptions off)
+        key = VALUE_PREFIX + name + ":" + ",".join(f"{tag}={versions[tag]}" for tag in tags)
+        found = cache.get(key, _MISSING)
+    except Exception:
+        logger.warning("Cache unavailable; computing %s", name, exc_info=True)
+        return compute()
+    if found is not _MISSING:
+        return found
+    value = compute()
+    try:
+        cache.set(key, value, timeout=VALUE_SECONDS)
+    except Exception:
+        logger.warning("Could not store %s in cache", name, exc_info=True)
+    return value
+
+
+class _CountedQuerySet:
+    """A queryset whose count is already known: paginators (Django's, Wagtail's API) ask for
+    `count()`, then slice."""
+
+    def __init__(self, queryset, count: int):
+        self.queryset = queryset
+        self.model = queryset.model
+        self.ordered = queryset.ordered
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __getitem__(self, key):
+        return self.queryset[key]
+
+    def __len__(self) -> int:
+        return self._count
+
+
+def with_memoised_count(queryset, *tags: str):
+    """`queryset`, its `count()` memoised (`memoise`) under its SQL and these tags' versions.
+
+    Only for rows that change only with these tags: e.g. the public reviews, filtered by
+    their own fields, with `reviews` (not filters on people's slugs, nor searches).
+    """
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except Exception:  # e.g. EmptyResultSet: nothing worth remembering
+        return queryset
+    digest = hashlib.sha256(repr((sql, params)).encode("utf-8", "surrogatepass")).hexdigest()
+    return _CountedQuerySet(queryset, memoise(f"count:{digest}", queryset.count, *tags))
 
 
 def _response_key(request) -> str:

@@ -139,6 +139,21 @@ def test_review_ordering(client, catalogue):
     assert _titles(client, "") == ["Omega", "Alpha", "Ballerina"]
 
 
+def test_total_count_follows_publication_at_once(admin_client, catalogue, make_review):
+    """Unfiltered totals are memoised per version of the `reviews` tag (editors bypass the
+    response cache, so this reads the memo)."""
+
+    def total(query=""):
+        url = f"/api/v2/pages/?type=review_pages.ReviewPage&{query}"
+        return admin_client.get(url).json()["meta"]["total_count"]
+
+    assert (total(), total("mpa_rating=PG")) == (3, 1)
+    added = make_review(film_title="Delta", mpa_rating="PG")
+    assert (total(), total("mpa_rating=PG")) == (4, 2)
+    added.unpublish()
+    assert (total(), total("mpa_rating=PG")) == (3, 1)
+
+
 @pytest.mark.parametrize(
     "query, message",
     [

@@ -339,6 +339,41 @@ def test_answers_that_set_cookies_or_are_private_are_not_stored(db):
         assert handler(factory.get("/z/"))["X-Cache"] == "miss", make.__name__
 
 
+def test_a_memoised_value_is_made_once_per_version_of_its_tags(db):
+    made = []
+
+    def compute():
+        made.append(len(made))
+        return [len(made)]
+
+    assert caching.memoise("numbers", compute, "reviews") == [1]
+    assert caching.memoise("numbers", compute, "reviews") == [1]
+    caching.invalidate("review:7")  # another tag: still valid
+    assert caching.memoise("numbers", compute, "reviews") == [1]
+    caching.invalidate("reviews")
+    assert caching.memoise("numbers", compute, "reviews") == [2]
+    caching.invalidate_all()
+    assert caching.memoise("numbers", compute, "reviews") == [3]
+    assert caching.memoise("other", compute, "reviews") == [4]  # by name
+    assert caching.memoise("falsy", lambda: [], "reviews") == []
+    assert caching.memoise("falsy", compute, "reviews") == []  # an empty value is kept too
+
+
+def test_a_memoised_value_is_computed_when_the_cache_is_down(db):
+    down = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6390/0",  # nothing listens there
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1},
+        }
+    }
+    made = []
+    with override_settings(CACHES=down):
+        for _ in range(2):
+            assert caching.memoise("numbers", lambda: made.append(1) or len(made), "x") == len(made)
+    assert made == [1, 1]
+
+
 @override_settings(REVIEWS_CACHE_SECONDS=0)
 def test_the_cache_can_be_turned_off(client, site):
     client.get("/")

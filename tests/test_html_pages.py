@@ -1,6 +1,7 @@
 """What readers see: the front page, a review and filmographies."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -102,6 +103,36 @@ def test_front_page_filters(client, make_review, person_factory, studio_factory)
     assert "With Ruth" in by_studio and "Rated R" not in by_studio
 
 
+def year_options(client) -> list[str]:
+    return re.findall(r'<option value="(\d{4})"', client.get("/").content.decode())
+
+
+def test_front_page_years_follow_publication_at_once(client, make_review):
+    """The years are memoised per version of the `reviews` cache tag: a review published or
+    unpublished after they were made changes them at the next render."""
+    make_review(film_title="Old Film", release_date=datetime.date(2001, 5, 1))
+    assert year_options(client) == ["2001"]
+    assert year_options(client) == ["2001"]  # served from the caches
+
+    newer = make_review(film_title="New Film", release_date=datetime.date(2024, 3, 1))
+    assert year_options(client) == ["2024", "2001"]
+
+    newer.unpublish()
+    assert year_options(client) == ["2001"]
+
+
+def test_front_page_years_cost_no_query_once_made(admin_client, make_review):
+    """Editors bypass the response cache; the years still come from their memo."""
+    make_review(film_title="Old Film", release_date=datetime.date(2001, 5, 1))
+    admin_client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        html = admin_client.get("/").content.decode()
+    assert '<option value="2001"' in html
+    assert not [
+        q for q in queries.captured_queries if "release_date" in q["sql"] and "DISTINCT" in q["sql"]
+    ]
+
+
 def test_front_page_bad_filter_values_explain_instead_of_failing(client, make_review):
     make_review(film_title="Any Film")
     for query in ["?year=abc", "?rating=XXX", "?person=%3Cscript%3E", "?page=zzz", "?page=999"]:
@@ -118,6 +149,17 @@ def test_front_page_paginates_by_twelve(client, make_review):
     assert first.count('class="review-card"') == 12
     assert second.count('class="review-card"') == 2
     assert "Page 1 of 2" in first
+
+
+def test_front_page_count_follows_publication_at_once(admin_client, make_review):
+    """The count is memoised per version of the `reviews` tag (editors bypass the response
+    cache, so this reads the memo)."""
+    reviews = [make_review(film_title=f"Paged {number:02d}") for number in range(12)]
+    assert "Page 1 of" not in admin_client.get("/").content.decode()  # one page
+    make_review(film_title="Thirteenth")
+    assert "Page 1 of 2" in admin_client.get("/").content.decode()
+    reviews[0].unpublish()
+    assert "Page 1 of" not in admin_client.get("/").content.decode()
 
 
 def test_filmography_groups_roles_and_characters(client, make_review, person_factory):

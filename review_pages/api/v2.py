@@ -10,8 +10,9 @@ from django.db.models import Prefetch
 from django.http import Http404
 from rest_framework.fields import CharField
 from wagtail.api import APIField
+from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.images import get_image_model
 from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIViewSet
@@ -19,7 +20,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIView
 from people.models import Person, Studio
 
 from .. import credits
-from ..caching import person_tags, review_tags, studio_tags, tag_request
+from ..caching import person_tags, review_tags, studio_tags, tag_request, with_memoised_count
 from ..models import ReviewPage
 from .fields import PORTRAIT_RENDITION, ImageField
 
@@ -115,10 +116,42 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
     )
 
     def get_base_queryset(self):
-        return super().get_base_queryset().public()
+        """Made once per request: Wagtail asks for it up to three times per listing, and
+        each time reads the view restrictions."""
+        if getattr(self, "_base_queryset", None) is None:
+            self._base_queryset = super().get_base_queryset().public()
+        return self._base_queryset
 
     def get_queryset(self):
-        queryset = super().get_queryset()
+        """Made once per request (Wagtail asks again for the serializer's model)."""
+        if getattr(self, "_queryset", None) is None:
+            self._queryset = self._make_queryset()
+        return self._queryset
+
+    def _requested_type(self):
+        try:
+            models = page_models_from_string(self.request.GET.get("type") or "")
+        except (LookupError, ValueError):
+            return None  # Wagtail's `get_queryset` answers it with 400
+        return models[0] if len(models) == 1 else None
+
+    def _public_reviews(self):
+        """The public reviews of the request's site, as `get_base_queryset` finds pages.
+
+        Wagtail narrows to one type with `pk__in=<every public page>`: the database then
+        reads every page before ordering and counting (20 ms at 10,000 reviews on
+        SQLite). Filtering the reviews themselves lets it read the newest 20 from an index.
+        """
+        try:
+            return get_public_pages_queryset(self.request, model=ReviewPage).public()
+        except ValueError as error:
+            raise BadRequestError(str(error)) from error
+
+    def _make_queryset(self):
+        if self._requested_type() is ReviewPage:
+            queryset = self._public_reviews()
+        else:
+            queryset = super().get_queryset()
         filter_keys = [key for key in credits.ReviewFilters.API_KEYS if key in self.request.GET]
         if queryset.model is not ReviewPage:
             if filter_keys:
@@ -146,6 +179,8 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
         queryset = self.filter_queryset(queryset)
+        if self._count_is_memoisable(queryset):
+            queryset = with_memoised_count(queryset, "reviews")
         items = list(self.paginate_queryset(queryset))
         if queryset.model is ReviewPage:
             self.review_performers = credits.performers_by_id(items)
@@ -153,6 +188,20 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         response = self.get_paginated_response(serializer.data)
         tag_review_answer(request, items, "reviews")
         return response
+
+    def _count_is_memoisable(self, queryset) -> bool:
+        """Whether the total of a review listing changes only with the `reviews` tag.
+
+        Counting reads every matching review (3 ms at 10,000 on SQLite). Searches and the
+        person/studio filters (people's slugs change without that tag) are counted anew.
+        """
+        query = self.request.GET
+        return (
+            queryset.model is ReviewPage
+            and "search" not in query
+            and "person" not in query
+            and "studio" not in query
+        )
 
     def get_object(self):
         self.shown_object = super().get_object()
