@@ -546,7 +546,9 @@ def _character_before(text: str) -> str:
         else:
             break
     run.reverse()
-    while run and (run[0].casefold() in _LEADING_NOISE or run[0].casefold() in _NAME_CONNECTORS):
+    # A connector opens a name only when capitalised ("Van Helsing", a ghost called "Van");
+    # in lower case it belongs to the words before ("... de la Cruz" -> "Cruz").
+    while run and (run[0].casefold() in _LEADING_NOISE or run[0] in _NAME_CONNECTORS):
         run.pop(0)
     return " ".join(run)
 

@@ -512,6 +512,22 @@ def test_cast_line_may_name_characters():
     )
 
 
+@pytest.mark.parametrize(
+    ("synopsis", "character"),
+    [
+        ("The hunt is led by Van Helsing (Ivo Pell).", "Van Helsing"),
+        ("A ghost called Van (Ivo Pell) haunts the mill.", "Van"),
+        ("Del (Ivo Pell) runs the ferry.", "Del"),
+        ("She is saved by Maria de la Cruz (Ivo Pell).", "Maria de la Cruz"),
+        ("The Chancellor (Ivo Pell) frowns.", "Chancellor"),
+    ],
+)
+def test_character_names_keep_capitalised_connectors(synopsis, character):
+    """Found by the round-trip property: a character named "Van" was read as no name."""
+    review = parse_review(make_review(metadata="Cast: Ivo Pell", synopsis=synopsis))
+    assert review.cast == (CastCredit("Ivo Pell", character),)
+
+
 def test_missing_rating_is_nr_and_missing_fields_are_empty():
     review = parse_review(make_review(metadata="Cast: Mirela Stone"))
     assert (review.mpa_rating, review.mpa_rating_reason) == ("NR", "")
