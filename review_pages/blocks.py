@@ -20,7 +20,19 @@ def rich_text_html(value) -> str:
     return expand_db_html(value.source if hasattr(value, "source") else str(value or ""))
 
 
-class SynopsisBlock(blocks.StructBlock):
+class SectionBlock(blocks.StructBlock):
+    """A review section. Its API form: rich text as display HTML, other fields as stored."""
+
+    def get_api_representation(self, value, context=None):
+        return {name: self.api_value(name, value[name], context) for name in self.child_blocks}
+
+    def api_value(self, name: str, value, context):
+        if isinstance(self.child_blocks[name], blocks.RichTextBlock):
+            return rich_text_html(value)
+        return value
+
+
+class SynopsisBlock(SectionBlock):
     text = blocks.RichTextBlock(features=TEXT_FEATURES, help_text="What the film is about.")
 
     class Meta:
@@ -29,11 +41,8 @@ class SynopsisBlock(blocks.StructBlock):
         template = "blocks/synopsis.html"
         help_text = "Exactly one synopsis, as the first section."
 
-    def get_api_representation(self, value, context=None):
-        return {"text": rich_text_html(value["text"])}
 
-
-class PerformanceBlock(blocks.StructBlock):
+class PerformanceBlock(SectionBlock):
     heading = blocks.CharBlock(max_length=255)
     performers = blocks.ListBlock(
         SnippetChooserBlock("people.Person"),
@@ -47,19 +56,16 @@ class PerformanceBlock(blocks.StructBlock):
         label = "performance"
         template = "blocks/performance.html"
 
-    def get_api_representation(self, value, context=None):
+    def api_value(self, name: str, value, context):
+        if name != "performers":
+            return super().api_value(name, value, context)
         from .credits import FilmographyLinks, person_ref
 
-        request = (context or {}).get("request")
-        links = FilmographyLinks.for_request(request, absolute=True)
-        return {
-            "heading": value["heading"],
-            "performers": [person_ref(person, links) for person in value["performers"] if person],
-            "text": rich_text_html(value["text"]),
-        }
+        links = FilmographyLinks.for_request((context or {}).get("request"), absolute=True)
+        return [person_ref(person, links) for person in value if person]
 
 
-class CritiqueBlock(blocks.StructBlock):
+class CritiqueBlock(SectionBlock):
     heading = blocks.CharBlock(max_length=255)
     text = blocks.RichTextBlock(features=TEXT_FEATURES)
 
@@ -68,11 +74,8 @@ class CritiqueBlock(blocks.StructBlock):
         label = "critique"
         template = "blocks/critique.html"
 
-    def get_api_representation(self, value, context=None):
-        return {"heading": value["heading"], "text": rich_text_html(value["text"])}
 
-
-class FinalStatementBlock(blocks.StructBlock):
+class FinalStatementBlock(SectionBlock):
     text = blocks.RichTextBlock(features=TEXT_FEATURES, help_text="The verdict, in brief.")
 
     class Meta:
@@ -80,9 +83,6 @@ class FinalStatementBlock(blocks.StructBlock):
         label = "final statement"
         template = "blocks/final_statement.html"
         help_text = "Exactly one final statement, as the last section."
-
-    def get_api_representation(self, value, context=None):
-        return {"text": rich_text_html(value["text"])}
 
 
 class ReviewBodyBlock(blocks.StreamBlock):
