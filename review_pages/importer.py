@@ -242,8 +242,11 @@ def apply_review(
     people: dict[str, int],
     studios: dict[str, int],
     fingerprint: str,
+    *,
+    with_credits: bool = True,
 ) -> None:
-    """Set every field and credit the file decides on `page` (in memory)."""
+    """Set every field the file decides on `page` (in memory), and its credits unless
+    `with_credits=False` (a new page's credits are inserted in bulk: `credit_rows`)."""
     page.title = review.headline
     page.draft_title = review.headline
     page.film_title = review.film_title
@@ -255,28 +258,37 @@ def apply_review(
     page.distributor_id = studios[_key(review.distributor)] if review.distributor else None
     page.import_fingerprint = fingerprint
     page.body = body_data(review, people)
-    page.directors = [
-        ReviewDirector(person_id=pk, sort_order=order)
-        for order, pk in enumerate(_unique_ids(review.directors, people))
-    ]
-    page.writers = [
-        ReviewWriter(person_id=pk, sort_order=order)
-        for order, pk in enumerate(_unique_ids(review.writers, people))
-    ]
-    page.cast = [
-        ReviewCastMember(
-            person_id=people[_key(credit.name)], character=credit.character, sort_order=order
-        )
-        for order, credit in enumerate(review.cast)
-    ]
+    if with_credits:
+        for relation, rows in credit_rows(review, people, studios).items():
+            setattr(page, relation, rows)
+
+
+def credit_rows(review: ParsedReview, people: dict[str, int], studios: dict[str, int]) -> dict:
+    """The review's credit rows (unsaved), by the page's relation name, in billing order."""
     company_ids: list[int] = []
     for name in review.production_companies:
         if studios[_key(name)] not in company_ids:
             company_ids.append(studios[_key(name)])
-    page.production_companies = [
-        ReviewProductionCompany(studio_id=pk, sort_order=order)
-        for order, pk in enumerate(company_ids)
-    ]
+    return {
+        "directors": [
+            ReviewDirector(person_id=pk, sort_order=order)
+            for order, pk in enumerate(_unique_ids(review.directors, people))
+        ],
+        "writers": [
+            ReviewWriter(person_id=pk, sort_order=order)
+            for order, pk in enumerate(_unique_ids(review.writers, people))
+        ],
+        "cast": [
+            ReviewCastMember(
+                person_id=people[_key(credit.name)], character=credit.character, sort_order=order
+            )
+            for order, credit in enumerate(review.cast)
+        ],
+        "production_companies": [
+            ReviewProductionCompany(studio_id=pk, sort_order=order)
+            for order, pk in enumerate(company_ids)
+        ],
+    }
 
 
 # ------------------------------------------------------------------------------------------
@@ -509,19 +521,27 @@ class ReviewImporter:
             live=False,
             has_unpublished_changes=True,
         )
-        apply_review(page, review, people, studios, fingerprint)
+        apply_review(page, review, people, studios, fingerprint, with_credits=False)
         if self.publish:
             now = timezone.now()
             page.live = True
             page.has_unpublished_changes = False
             page.first_published_at = page.last_published_at = now
         parent.add_child(instance=page)
+        # One insert per credit table (a page's own save inserts its credits one by one),
+        # then kept on the page in memory, which is what its first revision is made from.
+        for relation, rows in credit_rows(review, people, studios).items():
+            for row in rows:
+                row.page = page
+            page._meta.get_field(relation).related_model.objects.bulk_create(rows)
+            setattr(page, relation, rows)
         revision = page.save_revision(
             user=self.user, changed=not self.publish, clean=False, log_action=False
         )
         if self.publish:
+            # One column of a page made a moment ago: no third pass through Page.save.
+            Page.objects.filter(pk=page.pk).update(live_revision=revision)
             page.live_revision = revision
-            page.save(update_fields=["live_revision"], clean=False)
             log(
                 instance=page,
                 action="wagtail.publish",

@@ -198,6 +198,24 @@ def test_characters_and_performers_are_stored(index_page):
     assert page.intro == "<p>Some films are quiet. This one is <i>quieter</i> still.</p>"
 
 
+def test_credits_are_inserted_in_bulk_and_the_revision_holds_the_same_rows(index_page):
+    many_cast = ", ".join(f"Actor Number{n} Person" for n in range(20))
+    with CaptureQueriesContext(connection) as ctx:
+        outcome = import_text(index_page, review_text(film="Bulk", cast=many_cast))
+    cast_inserts = [
+        q for q in ctx.captured_queries if "INSERT INTO" in q["sql"] and "castmember" in q["sql"]
+    ]
+    assert len(cast_inserts) == 1  # 20 rows, one statement
+
+    page = ReviewPage.objects.get(pk=outcome.page_id)
+    stored = list(page.cast.values_list("pk", "person_id", "character"))
+    assert len(stored) == 20
+    revision = page.latest_revision
+    assert [(c["pk"], c["person"], c["character"]) for c in revision.content["cast"]] == stored
+    revision.publish()  # republishing the first revision keeps the same rows
+    assert list(page.cast.values_list("pk", "person_id", "character")) == stored
+
+
 def test_name_lookups_are_bulk(index_page):
     """Reads per file do not depend on how many people it credits (only the inserts of
     the credit rows do)."""
