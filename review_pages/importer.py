@@ -242,11 +242,8 @@ def apply_review(
     people: dict[str, int],
     studios: dict[str, int],
     fingerprint: str,
-    *,
-    with_credits: bool = True,
 ) -> None:
-    """Set every field the file decides on `page` (in memory), and its credits unless
-    `with_credits=False` (a new page's credits are inserted in bulk: `credit_rows`)."""
+    """Set every field the file decides on `page` (in memory); its credits are `credit_rows`."""
     page.title = review.headline
     page.draft_title = review.headline
     page.film_title = review.film_title
@@ -258,9 +255,6 @@ def apply_review(
     page.distributor_id = studios[_key(review.distributor)] if review.distributor else None
     page.import_fingerprint = fingerprint
     page.body = body_data(review, people)
-    if with_credits:
-        for relation, rows in credit_rows(review, people, studios).items():
-            setattr(page, relation, rows)
 
 
 def credit_rows(review: ParsedReview, people: dict[str, int], studios: dict[str, int]) -> dict:
@@ -521,7 +515,7 @@ class ReviewImporter:
             live=False,
             has_unpublished_changes=True,
         )
-        apply_review(page, review, people, studios, fingerprint, with_credits=False)
+        apply_review(page, review, people, studios, fingerprint)
         if self.publish:
             now = timezone.now()
             page.live = True
@@ -561,6 +555,8 @@ class ReviewImporter:
         page = ReviewPage.objects.get(pk=existing.pk)
         page = page.get_latest_revision_as_object()
         apply_review(page, review, people, studios, fingerprint)
+        for relation, rows in credit_rows(review, people, studios).items():
+            setattr(page, relation, rows)  # in memory: the new revision is made from them
         page.full_clean()
         revision = page.save_revision(user=self.user, log_action=True, clean=False)
         if self.publish:

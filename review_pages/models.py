@@ -8,7 +8,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.functional import cached_property
@@ -489,11 +489,6 @@ class ReviewPage(Page):
                 request, f"review:{self.pk}", *person_tags(person_ids), *studio_tags(studio_ids)
             )
         return context
-
-    def serve(self, request, *args, **kwargs):
-        if self.get_parent() is None:  # pragma: no cover - a detached page
-            raise Http404
-        return super().serve(request, *args, **kwargs)
 
 
 class PersonCredit(Orderable):
