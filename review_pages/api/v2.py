@@ -6,7 +6,6 @@ Register them on a `WagtailAPIRouter` (see `reviewsite/api.py`).
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Prefetch
 from django.http import Http404
 from rest_framework.fields import CharField
 from wagtail.api import APIField
@@ -14,15 +13,14 @@ from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
-from wagtail.images import get_image_model
 from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIViewSet
 
 from people.models import Person, Studio
 
 from .. import credits
-from ..caching import person_tags, review_tags, studio_tags, tag_request, with_memoised_count
-from ..models import ReviewPage
-from .fields import PORTRAIT_RENDITION, ImageField
+from ..caching import person_tags, studio_tags, tag_request, with_memoised_count
+from ..models import ReviewPage, tag_filmography
+from .fields import PORTRAIT_RENDITION, ImageField, renditions_prefetch
 
 
 def public_reviews():
@@ -166,13 +164,10 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         queryset = filters.restrict(queryset)
         if "order" not in self.request.GET and "search" not in self.request.GET:
             queryset = queryset.order_by("-first_published_at", "-pk")
-        images = get_image_model()
         return (
             credits.with_credits(queryset)
             .select_related("locale")
-            .prefetch_related(
-                Prefetch("poster__renditions", queryset=images.get_rendition_model().objects.all())
-            )
+            .prefetch_related(renditions_prefetch("poster"))
         )
 
     def listing_view(self, request):
@@ -203,14 +198,11 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
             and "studio" not in query
         )
 
-    def get_object(self):
-        self.shown_object = super().get_object()
-        return self.shown_object
-
     def detail_view(self, request, pk):
         response = super().detail_view(request, pk)
-        page = self.shown_object
-        tag_review_answer(request, [page], f"review:{page.pk}" if _is_review(page) else "reviews")
+        page = self.get_object()  # Wagtail's, cached: the page just serialised
+        is_review = isinstance(page, ReviewPage)
+        tag_review_answer(request, [page], f"review:{page.pk}" if is_review else "reviews")
         return response
 
     def get_serializer_context(self):
@@ -220,35 +212,33 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         return context
 
 
-def _is_review(page) -> bool:
-    return isinstance(page, ReviewPage)
-
-
-def tag_review_answer(request, pages, *tags: str) -> None:
-    """Cache tags for an answer showing these pages (their credits already loaded).
-
-    Searches are left untagged, so never cached: their keys are unbounded.
-    """
-    if "search" in request.GET:
-        return
-    person_ids, studio_ids = credits.shown_ids([page for page in pages if _is_review(page)])
+def tag_reviews(request, pages, *tags: str) -> None:
+    """Cache tags of an answer showing these reviews (credits loaded): the people and
+    studios in it too."""
+    person_ids, studio_ids = credits.shown_ids(pages)
     tag_request(request, *tags, *person_tags(person_ids), *studio_tags(studio_ids))
 
 
-def tag_credited_answer(request, kind: str, entities, with_credits: bool) -> None:
-    """Cache tags for a people/studios answer: the entries shown and, in a detail, the
-    reviews its credits list."""
-    if "search" in request.GET:
-        return
-    ids = [entity.pk for entity in entities]
-    tags = person_tags(ids) if kind == "person" else studio_tags(ids)
-    if not with_credits:
-        tags.append("people" if kind == "person" else "studios")
-    else:
-        tags += review_tags(
-            sorted({credit["review"]["id"] for entity in entities for credit in entity._credits})
-        )
-    tag_request(request, *tags)
+def tag_review_answer(request, pages, *tags: str) -> None:
+    """`tag_reviews` for a pages answer, which may show other pages too.
+
+    Searches are left untagged, so never cached: their keys are unbounded.
+    """
+    if "search" not in request.GET:
+        tag_reviews(request, [page for page in pages if isinstance(page, ReviewPage)], *tags)
+
+
+def filmography(kind: str, entity) -> list:
+    """A person's or studio's credits on public reviews, by role."""
+    roles_of = credits.person_filmography if kind == "person" else credits.studio_filmography
+    return roles_of(entity, public_reviews())
+
+
+def credited_entities(model, image_field: str):
+    """People or studios with their image and its renditions (no query per item)."""
+    return model.objects.select_related(image_field).prefetch_related(
+        renditions_prefetch(image_field)
+    )
 
 
 class FilmographyURLField(CharField):
@@ -273,14 +263,8 @@ class FilmographyCreditsField(CharField):
         super().__init__(**kwargs)
 
     def to_representation(self, entity) -> list:
-        filmography = (
-            credits.person_filmography if self.kind == "person" else credits.studio_filmography
-        )
-        request = self.context.get("request")
-        entity._credits = credits.filmography_credits(
-            filmography(entity, public_reviews()), request
-        )
-        return entity._credits
+        entity._filmography = filmography(self.kind, entity)  # for the answer's cache tags
+        return credits.filmography_credits(entity._filmography, self.context.get("request"))
 
 
 class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
@@ -298,32 +282,26 @@ class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
 
     def listing_view(self, request):
         response = super().listing_view(request)
-        shown = [item["id"] for item in response.data.get("items", [])]
-        tag_credited_answer(request, self.kind, [self.model(pk=pk) for pk in shown], False)
+        if "search" not in request.GET:  # searches are not cached: their keys are unbounded
+            shown = [item["id"] for item in response.data.get("items", [])]
+            tag_request(request, self.name, *self._tags(shown))
         return response
-
-    def get_object(self):
-        self.shown_object = super().get_object()
-        return self.shown_object
 
     def detail_view(self, request, pk):
         response = super().detail_view(request, pk)
-        entity = self.shown_object
-        tag_credited_answer(request, self.kind, [entity], hasattr(entity, "_credits"))
+        entity = self.get_object()  # Wagtail's, cached: the entry just serialised
+        roles = getattr(entity, "_filmography", None)
+        if roles is None:  # its credits were not asked for
+            tag_request(request, self.name, *self._tags([entity.pk]))
+        else:
+            tag_filmography(request, f"{self.kind}:{entity.pk}", roles)
         return response
 
+    def _tags(self, ids) -> list[str]:
+        return person_tags(ids) if self.kind == "person" else studio_tags(ids)
+
     def get_queryset(self):
-        images = get_image_model()
-        return (
-            self.model.objects.select_related(self.image_field)
-            .prefetch_related(
-                Prefetch(
-                    f"{self.image_field}__renditions",
-                    queryset=images.get_rendition_model().objects.all(),
-                )
-            )
-            .order_by("name", "pk")
-        )
+        return credited_entities(self.model, self.image_field).order_by("name", "pk")
 
     def find_object(self, queryset, request):
         if "slug" in request.GET:

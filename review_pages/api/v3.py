@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Path, Query, Router, Schema
@@ -17,17 +16,17 @@ from ninja.errors import HttpError
 from wagtail.api.rich_text import APIRichText
 from wagtail.api.v2.utils import get_full_url
 from wagtail.api.v3.pagination import _get_max_limit
-from wagtail.images import get_image_model
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from people.models import Person, Studio
 
 from .. import credits
-from ..caching import person_tags, review_tags, studio_tags, tag_request
+from ..caching import person_tags, studio_tags, tag_request, with_memoised_count
+from ..models import tag_filmography
 from . import schemas
-from .fields import PORTRAIT_RENDITION, image_info
-from .v2 import public_reviews
+from .fields import PORTRAIT_RENDITION, image_info, renditions_prefetch
+from .v2 import credited_entities, filmography, public_reviews, tag_reviews
 
 NAMESPACE = "wagtailapi_v3"
 
@@ -97,11 +96,6 @@ def _search(queryset, query: str, by_relevance: bool):
         raise HttpError(400, f"cannot search with this filter or order: {error}") from error
 
 
-def _images_prefetch(field: str) -> Prefetch:
-    rendition_model = get_image_model().get_rendition_model()
-    return Prefetch(f"{field}__renditions", queryset=rendition_model.objects.all())
-
-
 # Reviews
 
 
@@ -136,13 +130,6 @@ def review_object(page, request: HttpRequest, people=None) -> dict:
     }
 
 
-def tag_reviews(request: HttpRequest, pages, *tags: str) -> None:
-    """Cache tags of an answer showing these reviews (credits loaded): the people and
-    studios in it too."""
-    person_ids, studio_ids = credits.shown_ids(pages)
-    tag_request(request, *tags, *person_tags(person_ids), *studio_tags(studio_ids))
-
-
 def review_objects(pages, request: HttpRequest) -> list[dict]:
     """Review objects for a listing: every performer of every review in one query."""
     people = credits.performers_by_id(pages)
@@ -150,7 +137,7 @@ def review_objects(pages, request: HttpRequest) -> list[dict]:
 
 
 def _reviews():
-    return credits.with_credits(public_reviews()).prefetch_related(_images_prefetch("poster"))
+    return credits.with_credits(public_reviews()).prefetch_related(renditions_prefetch("poster"))
 
 
 reviews_router = Router(tags=["reviews"])
@@ -177,6 +164,10 @@ def list_reviews(request: HttpRequest, params: ReviewQuery = Query(...)):  # noq
         queryset = _search(queryset, params.search, by_relevance=not params.order)
     else:
         queryset = queryset.order_by(params.order or "-first_published_at", "-pk")
+    if not (params.search or params.person or params.studio):
+        # Counting reads every matching review: once per version of `reviews` (a person's
+        # or studio's slug can change without it, so not with those filters).
+        queryset = with_memoised_count(queryset, "reviews")
     count = queryset.count()
     pages = list(queryset[params.offset : params.offset + params.limit])
     items = review_objects(pages, request)
@@ -223,7 +214,8 @@ def review_by_slug(request: HttpRequest, slug: str):
 # People and studios
 
 
-def _entity_object(entity, request: HttpRequest, kind: str, with_credits: bool) -> dict:
+def _entity_object(entity, request: HttpRequest, kind: str, roles=None) -> dict:
+    """A person or studio; with `roles` (its filmography), its credits too."""
     links = credits.FilmographyLinks.for_request(request, absolute=True)
     data = {
         "id": entity.pk,
@@ -240,21 +232,14 @@ def _entity_object(entity, request: HttpRequest, kind: str, with_credits: bool) 
     else:
         data["website"] = entity.website
         data["logo"] = image_info(entity.logo, request, PORTRAIT_RENDITION)
-    if with_credits:
-        filmography = credits.person_filmography if kind == "person" else credits.studio_filmography
-        data["credits"] = credits.filmography_credits(
-            filmography(entity, public_reviews()), request
-        )
+    if roles is not None:
+        data["credits"] = credits.filmography_credits(roles, request)
     return data
-
-
-def _entities(model, image_field: str):
-    return model.objects.select_related(image_field).prefetch_related(_images_prefetch(image_field))
 
 
 def _entity_list(request: HttpRequest, params: EntityQuery, model, kind: str) -> dict:
     _check_limit(params.limit)
-    queryset = _entities(model, IMAGE_FIELDS[kind])
+    queryset = credited_entities(model, IMAGE_FIELDS[kind])
     if params.search:  # search backends order by indexed fields only: no "pk" tie-break
         queryset = _search(queryset.order_by(params.order), params.search, by_relevance=False)
     else:
@@ -270,18 +255,17 @@ def _entity_list(request: HttpRequest, params: EntityQuery, model, kind: str) ->
         )
     return {
         "count": count,
-        "items": [_entity_object(entity, request, kind, with_credits=False) for entity in items],
+        "items": [_entity_object(entity, request, kind) for entity in items],
     }
 
 
 def _entity_detail(request: HttpRequest, model, kind: str, **lookup) -> dict:
-    entity = _entities(model, IMAGE_FIELDS[kind]).filter(**lookup).first()
+    entity = credited_entities(model, IMAGE_FIELDS[kind]).filter(**lookup).first()
     if entity is None:
         raise Http404(f"No {model._meta.verbose_name} matches the given query.")
-    data = _entity_object(entity, request, kind, with_credits=True)
-    listed = sorted({credit["review"]["id"] for credit in data["credits"]})
-    tag_request(request, f"{kind}:{entity.pk}", *review_tags(listed))
-    return data
+    roles = filmography(kind, entity)
+    tag_filmography(request, f"{kind}:{entity.pk}", roles)
+    return _entity_object(entity, request, kind, roles)
 
 
 IMAGE_FIELDS = {"person": "photo", "studio": "logo"}
