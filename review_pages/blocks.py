@@ -1,8 +1,8 @@
 """The sections of a review body.
 
-Each block's `get_api_representation` gives the API shape of the design
-(`performers` as PersonRefs, rich text as display HTML); Wagtail's v2 and v3 APIs both
-call it, so one method serves both.
+Their API form (performers as PersonRefs, rich text as display HTML) is made from the raw
+stream data by `credits.review_body`, for v2 and v3 alike: a listing then resolves every
+performer of every review with one query.
 """
 
 from html import unescape
@@ -20,19 +20,7 @@ def rich_text_html(value) -> str:
     return expand_db_html(value.source if hasattr(value, "source") else str(value or ""))
 
 
-class SectionBlock(blocks.StructBlock):
-    """A review section. Its API form: rich text as display HTML, other fields as stored."""
-
-    def get_api_representation(self, value, context=None):
-        return {name: self.api_value(name, value[name], context) for name in self.child_blocks}
-
-    def api_value(self, name: str, value, context):
-        if isinstance(self.child_blocks[name], blocks.RichTextBlock):
-            return rich_text_html(value)
-        return value
-
-
-class SynopsisBlock(SectionBlock):
+class SynopsisBlock(blocks.StructBlock):
     text = blocks.RichTextBlock(features=TEXT_FEATURES, help_text="What the film is about.")
 
     class Meta:
@@ -42,7 +30,7 @@ class SynopsisBlock(SectionBlock):
         help_text = "Exactly one synopsis, as the first section."
 
 
-class PerformanceBlock(SectionBlock):
+class PerformanceBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=255)
     performers = blocks.ListBlock(
         SnippetChooserBlock("people.Person"),
@@ -56,16 +44,8 @@ class PerformanceBlock(SectionBlock):
         label = "performance"
         template = "blocks/performance.html"
 
-    def api_value(self, name: str, value, context):
-        if name != "performers":
-            return super().api_value(name, value, context)
-        from .credits import FilmographyLinks, person_ref
 
-        links = FilmographyLinks.for_request((context or {}).get("request"), absolute=True)
-        return [person_ref(person, links) for person in value if person]
-
-
-class CritiqueBlock(SectionBlock):
+class CritiqueBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=255)
     text = blocks.RichTextBlock(features=TEXT_FEATURES)
 
@@ -75,7 +55,7 @@ class CritiqueBlock(SectionBlock):
         template = "blocks/critique.html"
 
 
-class FinalStatementBlock(SectionBlock):
+class FinalStatementBlock(blocks.StructBlock):
     text = blocks.RichTextBlock(features=TEXT_FEATURES, help_text="The verdict, in brief.")
 
     class Meta:
