@@ -23,32 +23,41 @@ if TYPE_CHECKING:
 BEST_RATING = 5
 
 
-def _person(ref: dict) -> dict[str, Any]:
-    data = {"@type": "Person", "name": ref["name"]}
+#: The poster as link previews and JSON-LD show it (the template's `{% image %}` spec).
+SOCIAL_RENDITION = "max-1200x1200|format-jpeg"
+
+
+def _thing(schema_type: str, ref: dict) -> dict[str, Any]:
+    """A schema.org Person or Organization from a PersonRef or StudioRef."""
+    data = {"@type": schema_type, "name": ref["name"]}
     if ref.get("url"):
         data["url"] = ref["url"]
     return data
+
+
+def _person(ref: dict) -> dict[str, Any]:
+    return _thing("Person", ref)
 
 
 def _organization(ref: dict) -> dict[str, Any]:
-    data = {"@type": "Organization", "name": ref["name"]}
-    if ref.get("url"):
-        data["url"] = ref["url"]
-    return data
+    return _thing("Organization", ref)
 
 
-def _poster_url(page, request) -> str | None:
-    if not page.poster_id:
-        return None
-    rendition = page.poster.get_rendition("max-1200x1200|format-jpeg")
-    url = rendition.url
-    if request is not None and url.startswith("/"):
-        url = request.build_absolute_uri(url)
-    return url
+def absolute_uri(request: HttpRequest | None, url: str) -> str:
+    """`url` made absolute against the request (media on a CDN or S3 already is)."""
+    if request is None or "://" in url:
+        return url
+    return request.build_absolute_uri(url)
 
 
-def review_structured_data(page, request: HttpRequest | None = None) -> dict[str, Any]:
-    """The JSON-LD object of one review (absolute URLs throughout)."""
+def review_structured_data(
+    page, request: HttpRequest | None = None, poster_rendition=None
+) -> dict[str, Any]:
+    """The JSON-LD object of one review (absolute URLs throughout).
+
+    `poster_rendition`: the page's poster at `SOCIAL_RENDITION`, when the caller already
+    has it (the review template makes it for its Open Graph tags).
+    """
     credits = review_credits(page, request=request, absolute=True)
     site_name = getattr(settings, "WAGTAIL_SITE_NAME", "") or "Film reviews"
     movie: dict[str, Any] = {"@type": "Movie", "name": page.film_title}
@@ -73,9 +82,9 @@ def review_structured_data(page, request: HttpRequest | None = None) -> dict[str
         movie["contentRating"] = f"MPA {page.mpa_rating}"
     if page.release_date:
         movie["dateCreated"] = page.release_date.isoformat()
-    poster = _poster_url(page, request)
-    if poster:
-        movie["image"] = poster
+    if page.poster_id:
+        rendition = poster_rendition or page.poster.get_rendition(SOCIAL_RENDITION)
+        movie["image"] = absolute_uri(request, rendition.url)
 
     url = page.get_full_url(request)
     review: dict[str, Any] = {
@@ -113,11 +122,13 @@ def review_structured_data(page, request: HttpRequest | None = None) -> dict[str
 SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def json_ld_text(page, request: HttpRequest | None = None) -> SafeString:
+def json_ld_text(page, request: HttpRequest | None = None, poster_rendition=None) -> SafeString:
     """The JSON-LD as text safe inside `<script type="application/ld+json">`.
 
     <, > and & become \\u003C, \\u003E, \\u0026 (as Django's `json_script` does); the
     template writes the element itself, with the request's CSP nonce.
     """
-    data = json.dumps(review_structured_data(page, request), cls=DjangoJSONEncoder)
+    data = json.dumps(
+        review_structured_data(page, request, poster_rendition), cls=DjangoJSONEncoder
+    )
     return mark_safe(data.translate(SCRIPT_ESCAPES))  # noqa: S308 - escaped just above

@@ -3,6 +3,7 @@
 from django import template
 
 from review_pages.credits import FilmographyLinks
+from review_pages.structured_data import absolute_uri, json_ld_text
 
 register = template.Library()
 
@@ -30,17 +31,13 @@ def filmography_url(context, credited) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def review_json_ld(context, page) -> str:
-    """The review's schema.org JSON-LD, safe to place inside a <script> element."""
-    from review_pages.structured_data import json_ld_text
-
-    return json_ld_text(page, context.get("request"))
+def review_json_ld(context, page, poster_rendition=None) -> str:
+    """The review's schema.org JSON-LD, safe to place inside a <script> element
+    (`poster_rendition`: the poster the page already rendered for its link previews)."""
+    return json_ld_text(page, context.get("request"), poster_rendition or None)
 
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context, url: str) -> str:
     """`url` made absolute against the current request (for Open Graph images)."""
-    request = context.get("request")
-    if request is None or "://" in url:
-        return url
-    return request.build_absolute_uri(url)
+    return absolute_uri(context.get("request"), url)
