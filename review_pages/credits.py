@@ -96,6 +96,19 @@ def prefetch_listing_data(reviews: list, with_all_credits: bool = False) -> None
     prefetch_related_objects(reviews, *lookups)
 
 
+def review_index_for(request: HttpRequest | None = None):
+    """The review index whose routes hold the filmographies (the first live one), looked
+    up once per request: a page shows relative links (HTML) and absolute ones (JSON-LD)."""
+    if request is not None and hasattr(request, "_review_index"):
+        return request._review_index
+    from .models import ReviewIndexPage
+
+    index_page = ReviewIndexPage.objects.live().order_by("path").first()
+    if request is not None:
+        request._review_index = index_page
+    return index_page
+
+
 class FilmographyLinks:
     """Resolves people and studios to their filmography pages on the review index.
 
@@ -116,18 +129,9 @@ class FilmographyLinks:
     @classmethod
     def for_request(cls, request: HttpRequest | None = None, absolute: bool = False):
         attribute = "_filmography_links_absolute" if absolute else "_filmography_links"
-        links = getattr(request, attribute, None) if request is not None else None
+        links = getattr(request, attribute, None)
         if links is None:
-            from .models import ReviewIndexPage
-
-            # A page shows both kinds of links (HTML and JSON-LD): one lookup for both.
-            other = "_filmography_links" if absolute else "_filmography_links_absolute"
-            sibling = getattr(request, other, None) if request is not None else None
-            if sibling is not None:
-                index_page = sibling.index_page
-            else:
-                index_page = ReviewIndexPage.objects.live().order_by("path").first()
-            links = cls(index_page, request, absolute=absolute)
+            links = cls(review_index_for(request), request, absolute=absolute)
             if request is not None:
                 setattr(request, attribute, links)
         return links

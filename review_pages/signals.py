@@ -31,9 +31,9 @@ logger = logging.getLogger(__name__)
 LISTS = "reviews"
 
 
-def review_cache_tags(page) -> list[str]:
-    """Tags of everything that shows this review (as it is in the database now)."""
-    person_ids, studio_ids = credits.credited_ids(page)
+def review_cache_tags(page, credited: tuple[set[int], set[int]]) -> list[str]:
+    """Tags of everything that shows this review; `credited`: `credits.credited_ids(page)`."""
+    person_ids, studio_ids = credited
     return [
         f"review:{page.pk}",
         LISTS,
@@ -58,12 +58,12 @@ def _index_urls(links: credits.FilmographyLinks) -> list[str]:
     return [links.root, links.root + index.reverse_subpage("feed"), *sitemap]
 
 
-def review_purge_urls(page) -> list[str]:
+def review_purge_urls(page, credited: tuple[set[int], set[int]]) -> list[str]:
     """The addresses that show this review: its own, the front page, the feed, the sitemap
-    and the filmographies of everyone it credits."""
-    links = credits.FilmographyLinks(_index_page(), absolute=True)
+    and the filmographies of everyone it credits (`credited`, as for `review_cache_tags`)."""
+    links = credits.FilmographyLinks.for_request(None, absolute=True)
     urls = [url for url in [page.get_full_url()] if url] + _index_urls(links)
-    person_ids, studio_ids = credits.credited_ids(page)
+    person_ids, studio_ids = credited
     for slug in Person.objects.filter(pk__in=person_ids).values_list("slug", flat=True):
         urls.append(links.person(slug))
     for slug in Studio.objects.filter(pk__in=studio_ids).values_list("slug", flat=True):
@@ -75,17 +75,11 @@ def credited_purge_urls(entity, kind: str) -> list[str]:
     """A person's or studio's filmography, the front page, the feed and their reviews."""
     from .models import ReviewPage
 
-    links = credits.FilmographyLinks(_index_page(), absolute=True)
+    links = credits.FilmographyLinks.for_request(None, absolute=True)
     urls = [getattr(links, kind)(entity.slug)] + _index_urls(links)
     reviews = credits.ReviewFilters(**{kind: entity.slug}).apply(ReviewPage.objects.live().public())
     urls += [review.get_full_url() for review in reviews.defer_streamfields()]
     return [url for url in urls if url]
-
-
-def _index_page():
-    from .models import ReviewIndexPage
-
-    return ReviewIndexPage.objects.live().order_by("path").first()
 
 
 def purge_from_cdn(urls: list[str]) -> None:
@@ -108,9 +102,10 @@ def purge_from_cdn(urls: list[str]) -> None:
 
 
 def _review_changed(page) -> None:
-    invalidate(*review_cache_tags(page))
+    credited = credits.credited_ids(page)  # the credits as they are in the database now
+    invalidate(*review_cache_tags(page, credited))
     if frontend_cache_configured():
-        purge_from_cdn(review_purge_urls(page))
+        purge_from_cdn(review_purge_urls(page, credited))
 
 
 # Handlers
