@@ -158,6 +158,20 @@ def _versions(cache, tags: Iterable[str]) -> dict[str, int | None]:
     return {key[len(TAG_PREFIX) :]: found.get(key) for key in keys}
 
 
+def _seeded_versions(cache, tags: Iterable[str], seed: Callable[[], int]) -> dict:
+    """The tags' versions; a tag never bumped (or evicted) gets `seed()` (a version from
+    before the caller read anything), unless another server just gave it one (`add` keeps
+    theirs). A version can still be None when the cache stores nothing (Redis down)."""
+    versions = _versions(cache, tags)
+    missing = [tag for tag, version in versions.items() if version is None]
+    if missing:
+        start = seed()
+        for tag in missing:
+            cache.add(TAG_PREFIX + tag, start, timeout=None)
+        versions.update(_versions(cache, missing))
+    return versions
+
+
 T = TypeVar("T")
 _MISSING = object()
 
@@ -175,15 +189,7 @@ def memoise(name: str, compute: Callable[[], T], *tags: str) -> T:
     tags = tuple(sorted({*tags, ALL}))
     try:
         cache = _cache()
-        versions = _versions(cache, tags)
-        missing = [tag for tag, version in versions.items() if version is None]
-        if missing:
-            # Never bumped (or evicted): versions from the counter now, unless another
-            # server just gave them some (`add` keeps theirs).
-            began_at = _counter_value(cache)
-            for tag in missing:
-                cache.add(TAG_PREFIX + tag, began_at, timeout=None)
-            versions.update(_versions(cache, missing))
+        versions = _seeded_versions(cache, tags, lambda: _counter_value(cache))
         if any(version is None for version in versions.values()):
             return compute()  # a cache that stores nothing (e.g. Redis down, exceptions off)
         key = VALUE_PREFIX + name + ":" + ",".join(f"{tag}={versions[tag]}" for tag in tags)
@@ -320,14 +326,7 @@ class TaggedResponseCacheMiddleware:
         try:
             cache = _cache()
             tags = sorted(request._cache_tags | {ALL})
-            versions = _versions(cache, tags)
-            missing = [tag for tag, version in versions.items() if version is None]
-            if missing:
-                # A tag never bumped (or evicted): give it a version from before this
-                # request, unless another server just did (`add` keeps theirs).
-                for tag in missing:
-                    cache.add(TAG_PREFIX + tag, began_at, timeout=None)
-                versions.update(_versions(cache, missing))
+            versions = _seeded_versions(cache, tags, lambda: began_at)
             # Something shown here changed while this answer was being made: the rows it
             # read may predate the change, so it is not stored.
             if all(version is not None and version <= began_at for version in versions.values()):
