@@ -13,33 +13,35 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from wagtail.models import Page, ReferenceIndex, Revision
 
+Key = tuple[int, str]  # (content type id, object id), as the reference index keys objects
 
-def draft_sources_referencing(target: models.Model) -> set[tuple[int, str]]:
-    """(base content type id, object id) of pages whose unpublished draft references `target`.
 
-    Costs one revision load per page with unpublished changes; only the delete views ask.
-    """
-    target_key = (ContentType.objects.get_for_model(target).pk, str(target.pk))
+def draft_references() -> dict[Key, set[Key]]:
+    """What the unpublished drafts of pages reference -> those pages (base content type id,
+    object id). One revision load per page with unpublished changes: read once per request,
+    however many objects are checked against it."""
     drafts = Revision.objects.filter(
         pk__in=Page.objects.filter(has_unpublished_changes=True).values("latest_revision_id")
     )
-    sources = set()
+    referenced_by: dict[Key, set[Key]] = defaultdict(set)
     for revision in drafts:
-        draft = revision.as_object()
-        references = ReferenceIndex._extract_references_from_object(draft)
-        if any((type_id, object_id) == target_key for type_id, object_id, *_ in references):
-            sources.add((revision.base_content_type_id, str(revision.object_id)))
-    return sources
+        source = (revision.base_content_type_id, str(revision.object_id))
+        references = ReferenceIndex._extract_references_from_object(revision.as_object())
+        for type_id, object_id, *_ in references:
+            referenced_by[(type_id, str(object_id))].add(source)
+    return referenced_by
 
 
-def referencing_names(target: models.Model) -> list[str]:
-    """Sorted names of the objects (reviews, for credits) that reference `target`."""
+def referencing_names(target: models.Model, drafts: dict[Key, set[Key]] | None = None) -> list[str]:
+    """Sorted names of the objects (reviews, for credits) that reference `target`, saved or
+    in a draft (`drafts`: `draft_references()`, when checking several targets)."""
     sources = set(
         ReferenceIndex.get_references_to(target)
         .values_list("base_content_type_id", "object_id")
         .distinct()
     )
-    sources |= draft_sources_referencing(target)
+    drafts = draft_references() if drafts is None else drafts
+    sources |= drafts.get((ContentType.objects.get_for_model(target).pk, str(target.pk)), set())
     ids_by_type = defaultdict(set)
     for content_type_id, object_id in sources:
         ids_by_type[content_type_id].add(object_id)

@@ -48,10 +48,11 @@ class CreditedBulkDeleteAction(DeleteBulkAction):
 
     def annotate_items(self, items):
         items = super().annotate_items(items)
+        drafts = usage.draft_references()  # read once for every selected entry
         self.refusals = [
             usage.refusal_message(item, names)
             for item in items
-            if (names := usage.referencing_names(item))
+            if (names := usage.referencing_names(item, drafts))
         ]
         self.is_protected = self.is_protected or bool(self.refusals)
         return items
