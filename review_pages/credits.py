@@ -7,7 +7,6 @@ needs so that no credit costs a query of its own, however many there are.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -44,11 +43,17 @@ def iso_duration(minutes: int | None) -> str:
     return "PT" + (f"{hours}H" if hours else "") + (f"{rest}M" if rest else "")
 
 
+def directors_prefetch() -> Prefetch:
+    from .models import ReviewDirector
+
+    return Prefetch("directors", queryset=ReviewDirector.objects.select_related("person"))
+
+
 def credit_prefetches() -> list[Prefetch]:
-    from .models import ReviewCastMember, ReviewDirector, ReviewProductionCompany, ReviewWriter
+    from .models import ReviewCastMember, ReviewProductionCompany, ReviewWriter
 
     return [
-        Prefetch("directors", queryset=ReviewDirector.objects.select_related("person")),
+        directors_prefetch(),
         Prefetch("writers", queryset=ReviewWriter.objects.select_related("person")),
         Prefetch("cast", queryset=ReviewCastMember.objects.select_related("person")),
         Prefetch(
@@ -73,12 +78,7 @@ def poster_prefetch() -> Prefetch:
 
 
 def listing_prefetches() -> list[Prefetch]:
-    from .models import ReviewDirector
-
-    return [
-        poster_prefetch(),
-        Prefetch("directors", queryset=ReviewDirector.objects.select_related("person")),
-    ]
+    return [poster_prefetch(), directors_prefetch()]
 
 
 def with_listing_data(queryset):
@@ -92,7 +92,7 @@ def prefetch_listing_data(reviews: list, with_all_credits: bool = False) -> None
     if with_all_credits:
         lookups += credit_prefetches() + ["distributor", "author"]
     else:
-        lookups += listing_prefetches()[1:]
+        lookups.append(directors_prefetch())
     prefetch_related_objects(reviews, *lookups)
 
 
@@ -356,10 +356,7 @@ class ReviewFilters:
         if self.rating:
             queryset = queryset.filter(mpa_rating=self.rating)
         if self.year:
-            queryset = queryset.filter(
-                release_date__gte=datetime.date(self.year, 1, 1),
-                release_date__lte=datetime.date(self.year, 12, 31),
-            )
+            queryset = queryset.filter(release_date__year=self.year)  # a BETWEEN: indexable
         if self.person:
             queryset = queryset.filter(
                 Q(pk__in=ReviewDirector.objects.filter(person__slug=self.person).values("page_id"))
