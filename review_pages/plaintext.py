@@ -596,9 +596,11 @@ _FINAL_MARKERS = {
 
 
 def _is_final_marker(paragraph: list[str]) -> bool:
+    """A heading line naming the verdict, with at most a colon after it: "Verdict." is a
+    sentence of the critique (headings have no closing punctuation), "Verdict:" a heading."""
     if len(paragraph) != 1 or len(paragraph[0]) > 40:
         return False
-    return " ".join(paragraph[0].casefold().rstrip(":.").split()) in _FINAL_MARKERS
+    return " ".join(paragraph[0].casefold().rstrip().removesuffix(":").split()) in _FINAL_MARKERS
 
 
 def _is_heading(paragraph: list[str]) -> bool:

@@ -1,8 +1,18 @@
+import os
+
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from .baseline import ensure_baseline
 from .factories import PersonFactory, ReviewPageFactory, StudioFactory, credit, publish
+
+
+# CI runs the properties with a fixed seed, so that a run is reproducible and a landing never
+# hangs on a new random example; a local run explores new examples each time.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

@@ -590,6 +590,15 @@ def test_several_critique_sections_and_final_markers():
     assert review.final_statement == ("Good.",)
 
 
+def test_a_one_word_sentence_is_not_the_final_marker():
+    """Found by the round-trip property: "Verdict." ends a critique; it opens nothing."""
+    sections = "Mirela Stone shines\n\nShe does.\n\nPacing\n\nVerdict.\n\nIt drags."
+    review = parse_review(make_review(sections=sections, final="FINAL STATEMENT\n\nGood."))
+    assert [section.heading for section in review.sections] == ["Mirela Stone shines", "Pacing"]
+    assert review.sections[1].paragraphs == ("Verdict.", "It drags.")
+    assert review.final_statement == ("Good.",)
+
+
 def test_performers_need_the_full_name():
     sections = "Mirela shines\n\nStone and Lute, both good; Oskar is fine."
     review = parse_review(make_review(sections=sections))

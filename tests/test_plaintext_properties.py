@@ -45,6 +45,7 @@ def parses_or_refuses(text: str) -> ParsedReview | None:
 LOWER = "abcdefghijklmnopqrstuvwxyzéëíñöüç"
 UPPER = "ABCDEFGHIJKLMNOPRSTUVWZÉÖÜ"
 # Words the parser treats as sentence glue rather than part of a name.
+FINAL_MARKERS = {"final statement", "final verdict", "verdict", "the verdict", "final thoughts"}
 GLUE = {
     "the",
     "and",
@@ -199,7 +200,15 @@ def reviews(draw):
     )
     performance_heading = f"{cast[0]} {draw(lower_words)}"
     performance_text = draw(sentence)
-    critiques = draw(st.lists(lower_words.map(str.capitalize), min_size=1, max_size=3, unique=True))
+    # A heading that names the verdict ("Verdict", "Final thoughts") opens the final statement.
+    critiques = draw(
+        st.lists(
+            lower_words.map(str.capitalize).filter(lambda h: h.casefold() not in FINAL_MARKERS),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+    )
     critique_text = draw(sentence)
     final = draw(sentence)
     marker = draw(st.sampled_from(["FINAL STATEMENT", "Final Statement", "Final Verdict"]))
