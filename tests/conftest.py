@@ -7,7 +7,6 @@ from hypothesis import settings as hypothesis_settings
 from .baseline import ensure_baseline
 from .factories import PersonFactory, ReviewPageFactory, StudioFactory, credit, publish
 
-
 # CI runs the properties with a fixed seed, so that a run is reproducible and a landing never
 # hangs on a new random example; a local run explores new examples each time.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)
