@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install browser-deps migrate setup test lint format check pytest test-browser bench bench-import soak backup restore clean
+.PHONY: run serve install browser-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser bench bench-import soak backup restore clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -61,17 +61,26 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Both the demo site and the plugin's test project (a host of its own) must pass the checks.
 check: install
 	DJANGO_SETTINGS_MODULE=reviewsite.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=reviewsite.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.testproject.settings $(PY) -m django check
+	DJANGO_SETTINGS_MODULE=tests.testproject.settings $(PY) -m django makemigrations --check --dry-run
 
-pytest: install browser-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+# The plugin's suite on its own test project, then the demo site's (browser tests included).
+pytest: pytest-plugin pytest-demo
+
+pytest-plugin: install
+	$(BIN)/pytest tests/plugin $(PYTEST_ARGS)
+
+pytest-demo: install browser-deps
+	$(BIN)/pytest --ds=reviewsite.settings.test tests/demo tests/browser $(PYTEST_ARGS)
 
 test: lint check pytest
 
 test-browser: install browser-deps
-	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
+	$(BIN)/pytest --ds=reviewsite.settings.test tests/browser $(PYTEST_ARGS)
 
 # Benchmarks (bench/run.py): ~20 min; BENCH_QUICK=1 for a ~5 min smoke run.
 bench: install

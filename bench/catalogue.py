@@ -133,8 +133,7 @@ def generate(
     from wagtail.search.backends import get_search_backends
 
     from people.models import Person, Studio
-    from review_pages import credits
-    from review_pages.importer import refresh_query_statistics
+    from review_pages.importing.writer import refresh_query_statistics
     from review_pages.models import (
         ReviewCastMember,
         ReviewDirector,
@@ -288,7 +287,7 @@ def generate(
                 backend.add_bulk(model, rows[start_at : start_at + BATCH * 4])
         for start_at in range(0, len(review_ids), BATCH):
             chunk = review_ids[start_at : start_at + BATCH]
-            reviews = list(credits.with_credits(ReviewPage.objects.filter(pk__in=chunk)))
+            reviews = list(ReviewPage.objects.filter(pk__in=chunk).with_credits())
             backend.add_bulk(ReviewPage, reviews)
         say("search index updated")
     # What `import_reviews` does after a bulk load: fresh planner statistics.

@@ -100,7 +100,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from review_pages.importer import IMPORTED, ReviewImporter
+    from review_pages.importing.writer import IMPORTED, ReviewImporter
     from review_pages.models import ReviewIndexPage, ReviewPage
 
     call_command("migrate", verbosity=0)

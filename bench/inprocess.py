@@ -113,7 +113,7 @@ def main() -> None:
     index = ReviewIndexPage.objects.get(pk=catalogue.index_id)
     index.add_child(instance=Page(title="A bare Wagtail page", slug="bare-page"))
     review = ReviewPage.objects.get(pk=catalogue.review_ids[len(catalogue.review_ids) // 2])
-    response_cache = caches[getattr(settings, "REVIEWS_CACHE_ALIAS", "default")]
+    response_cache = caches[settings.REVIEW_PAGES.get("CACHE_ALIAS", "default")]
 
     def empty_response_cache():
         """Forget the stored answers , keep the tag versions and other cached values (e.g. the

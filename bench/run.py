@@ -408,7 +408,7 @@ NOTES = """
 - **Stock v2**: `wagtail.api.v2.views.PagesAPIViewSet` registered on a bench-only router at
   `/bench/stock-api/v2/pages/`, same query (`type=review_pages.ReviewPage&fields=*&limit=20`).
 - **Uncached** requests start from an empty response cache (the bench keeps that cache in its
-  own alias, `REVIEWS_CACHE_ALIAS = "responses"`, so Wagtail's own caches stay warm); a
+  own alias, `REVIEW_PAGES["CACHE_ALIAS"] = "responses"`, so Wagtail's own caches stay warm); a
   cached request repeats the URL just answered and records the `X-Cache` header.
 - **Catalogues** (`bench/catalogue.py`): bulk inserts (people, studios, pages with treebeard
   paths, credits), one revision per page set live and latest, search index with `add_bulk`.

@@ -23,4 +23,4 @@ CACHES = {
         "LOCATION": "bench-responses",
     },
 }
-REVIEWS_CACHE_ALIAS = "responses"
+REVIEW_PAGES = {**REVIEW_PAGES, "CACHE_ALIAS": "responses"}  # noqa: F405

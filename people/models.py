@@ -6,7 +6,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from .naming import normalise_name
+from .naming import free_slug, normalise_name
 
 
 class CreditedEntity(index.Indexed, models.Model):
@@ -54,13 +54,14 @@ class CreditedEntity(index.Indexed, models.Model):
 
         `taken` lets bulk code reserve slugs it has not saved yet.
         """
-        base = slugify(name, allow_unicode=True)[:240] or cls._meta.model_name
+        base = cls.slug_base(name)
         candidates = cls.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-        used = set(candidates) | (taken or set())
-        slug, counter = base, 2
-        while slug in used:
-            slug, counter = f"{base}-{counter}", counter + 1
-        return slug
+        return free_slug(base, set(candidates) | (taken or set()))
+
+    @classmethod
+    def slug_base(cls, name: str) -> str:
+        """The slug a name asks for, before any "-2" that keeps it unique."""
+        return slugify(name, allow_unicode=True)[:240] or cls._meta.model_name
 
 
 class Person(CreditedEntity):

@@ -7,6 +7,14 @@ class ReviewPagesConfig(AppConfig):
     verbose_name = "reviews"
 
     def ready(self):
-        from . import signals
+        """Wire the plugin in, whatever the order of INSTALLED_APPS."""
+        from . import cdn, checks, compat, events  # noqa: F401 - checks register themselves
+        from .api import wiring
+        from .importing import indexing
 
-        signals.connect()
+        events.connect()
+        cdn.connect()
+        indexing.install()
+        # Before anything imports Wagtail's v3 pages router (compat.install does).
+        wiring.register_review_schema()
+        compat.install()

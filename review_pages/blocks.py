@@ -1,23 +1,14 @@
 """The sections of a review body.
 
 Their API form (performers as PersonRefs, rich text as display HTML) is made from the raw
-stream data by `credits.review_body`, for v2 and v3 alike: a listing then resolves every
-performer of every review with one query.
+stream data by `review_pages.api.shapes.review_body`, for v2 and v3 alike: a listing then
+resolves every performer of every review with one query.
 """
 
-from html import unescape
-
-from django.utils.html import strip_tags
 from wagtail import blocks
-from wagtail.rich_text import expand_db_html
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
-
-
-def rich_text_html(value) -> str:
-    """Display HTML of a RichTextBlock value (page links resolved, no internal markup)."""
-    return expand_db_html(value.source if hasattr(value, "source") else str(value or ""))
 
 
 class SynopsisBlock(blocks.StructBlock):
@@ -26,7 +17,7 @@ class SynopsisBlock(blocks.StructBlock):
     class Meta:
         icon = "doc-full"
         label = "synopsis"
-        template = "blocks/synopsis.html"
+        template = "review_pages/blocks/synopsis.html"
         help_text = "Exactly one synopsis, as the first section."
 
 
@@ -42,7 +33,7 @@ class PerformanceBlock(blocks.StructBlock):
     class Meta:
         icon = "user"
         label = "performance"
-        template = "blocks/performance.html"
+        template = "review_pages/blocks/performance.html"
 
 
 class CritiqueBlock(blocks.StructBlock):
@@ -52,7 +43,7 @@ class CritiqueBlock(blocks.StructBlock):
     class Meta:
         icon = "openquote"
         label = "critique"
-        template = "blocks/critique.html"
+        template = "review_pages/blocks/critique.html"
 
 
 class FinalStatementBlock(blocks.StructBlock):
@@ -61,7 +52,7 @@ class FinalStatementBlock(blocks.StructBlock):
     class Meta:
         icon = "pick"
         label = "final statement"
-        template = "blocks/final_statement.html"
+        template = "review_pages/blocks/final_statement.html"
         help_text = "Exactly one final statement, as the last section."
 
 
@@ -76,8 +67,3 @@ class ReviewBodyBlock(blocks.StreamBlock):
             "synopsis": {"max_num": 1},
             "final_statement": {"max_num": 1},
         }
-
-
-def plain_text(html: str) -> str:
-    """Rich text as one line of plain text (tags dropped, entities decoded, spaces folded)."""
-    return " ".join(unescape(strip_tags(html or "")).split())

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.backends import get_search_backend
 
-from .blocks import plain_text
+from .text import plain_text
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12

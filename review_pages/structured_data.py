@@ -1,6 +1,6 @@
 """schema.org JSON-LD for a review: a `Review` of a `Movie`, built as a dict in Python.
 
-The dict is made from `credits.review_credits` (the one source of credit data) and emitted
+The dict is made from `refs.review_credits` (the one source of credit data) and emitted
 with `json_script` escaping (`json_ld_text`), so a headline or a character name containing
 `</script>`, quotes or `&` cannot end the script element or change its meaning.
 """
@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
-from .blocks import plain_text
-from .credits import review_credits
+from .links import IndexLinks
+from .publication import publication_name
+from .refs import review_credits
+from .text import plain_text
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -58,8 +59,8 @@ def review_structured_data(
     `poster_rendition`: the page's poster at `SOCIAL_RENDITION`, when the caller already
     has it (the review template makes it for its Open Graph tags).
     """
-    credits = review_credits(page, request=request, absolute=True)
-    site_name = getattr(settings, "WAGTAIL_SITE_NAME", "") or "Film reviews"
+    credits = review_credits(page, IndexLinks.for_review(page, request, absolute=True))
+    site_name = publication_name(request)
     movie: dict[str, Any] = {"@type": "Movie", "name": page.film_title}
     if credits["directors"]:
         movie["director"] = [_person(ref) for ref in credits["directors"]]

@@ -7,7 +7,6 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
-from .api import api_v2, api_v3
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -15,8 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("api/v2/", api_v2.urls),
-    path("api/v3/", api_v3.urls),
+    path("api/", include("review_pages.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,11 +1,13 @@
+"""Fixtures shared by the plugin's suite (tests/plugin, on tests/testproject) and the demo
+site's (tests/demo and tests/browser, on reviewsite.settings.test)."""
+
 import os
 
 import pytest
 from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
-from .baseline import ensure_baseline
-from .factories import PersonFactory, ReviewPageFactory, StudioFactory, credit, publish
+from tests.support.factories import PersonFactory, ReviewPageFactory, StudioFactory, credit, publish
 
 # CI runs the properties with a fixed seed, so that a run is reproducible and a landing never
 # hangs on a new random example; a local run explores new examples each time.
@@ -20,12 +22,6 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def index_page(db):
-    """The site root made by the review_pages data migration (rebuilt after a flush)."""
-    return ensure_baseline()
 
 
 @pytest.fixture

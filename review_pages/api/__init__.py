@@ -1,4 +1,45 @@
-"""The reviews plugin's API: v2 endpoints (`v2`), v3 routers (`v3`), typed shapes (`schemas`).
+"""The plugin's API: endpoints for Wagtail's API v2 (DRF) and routers for its v3 (ninja).
 
-Wire them in a project's URLconf; see `reviewsite/api.py` for this site's wiring.
+Most hosts include `review_pages.api.urls` (v2 at `v2/`, v3 at `v3/`). A host that mounts
+Wagtail's APIs itself registers the plugin's endpoints on its own router and API instead:
+
+    from review_pages.api import register_v2_endpoints, register_v3_routers
+
+    register_v2_endpoints(my_v2_router)      # a wagtail.api.v2.router.WagtailAPIRouter
+    register_v3_routers(wagtail_v3_api)      # before its `.urls` is first read
 """
+
+from __future__ import annotations
+
+V2_ENDPOINTS = ("pages", "images", "people", "studios")
+
+_registered_v3: set[int] = set()
+
+
+def register_v2_endpoints(router, *, names=V2_ENDPOINTS) -> None:
+    """Register the plugin's v2 endpoints (pages, images, people, studios) on `router`."""
+    from . import v2
+
+    endpoints = {
+        "pages": v2.ReviewPagesAPIViewSet,
+        "images": v2.ImagesAPIViewSet,
+        "people": v2.PeopleAPIViewSet,
+        "studios": v2.StudiosAPIViewSet,
+    }
+    for name in names:
+        router.register_endpoint(name, endpoints[name])
+
+
+def register_v3_routers(api=None) -> None:
+    """Add the reviews, people and studios routers to a v3 NinjaAPI (Wagtail's by default),
+    once; call it before the API's `.urls` is first read."""
+    from . import v3
+
+    if api is None:
+        from wagtail.api.v3.api import api
+    if id(api) in _registered_v3:
+        return
+    api.add_router("/reviews/", v3.reviews_router)
+    api.add_router("/people/", v3.people_router)
+    api.add_router("/studios/", v3.studios_router)
+    _registered_v3.add(id(api))

@@ -1,50 +1,27 @@
-"""Serializer fields for the review's `api_fields` (API v2, and Wagtail's v3 page detail).
+"""DRF serializer fields of API v2: the review's fields and the people and studios entries.
 
-Each reads from `review_pages.credits`, where the credits are serialised once for the HTML
-site and both APIs. Their return annotations name the `schemas` types: Wagtail's v3
-schema generator reads them, so its page schema types these fields instead of `Any`.
+Each review field reads its value from `shapes.REVIEW_FIELDS`, the one definition of the
+review object; the v2 pages endpoint puts them in place of Wagtail's defaults for reviews
+(`ReviewPagesAPIViewSet.get_field_serializer_overrides`).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import Prefetch
 from rest_framework import serializers
-from wagtail.images import get_image_model
 
-from .. import credits
-from .schemas import CastCredit, ImageInfo, PersonRef, ReviewSection, StudioRef
+from .. import shown
+from ..filmography import listed_review_ids, person_filmography, studio_filmography
+from ..links import IndexLinks
+from ..models import ReviewPage
+from ..text import rich_text_html
+from . import shapes
 
-POSTER_RENDITION = "max-600x900"
-PORTRAIT_RENDITION = "max-400x400"
-
-
-def renditions_prefetch(image_field: str) -> Prefetch:
-    """The renditions of an image foreign key (itself `select_related`), so that
-    `image_info` costs no query per item."""
-    rendition_model = get_image_model().get_rendition_model()
-    return Prefetch(f"{image_field}__renditions", queryset=rendition_model.objects.all())
+#: The serializer context key under which a view passes its `shapes.ShapeContext`.
+SHAPE_CONTEXT = "review_shape_context"
 
 
-def image_info(image, request=None, spec: str = POSTER_RENDITION) -> dict[str, Any] | None:
-    """An image as apps show it, or None: one rendition's absolute URL, its size, alt text."""
-    if image is None:
-        return None
-    rendition = image.get_rendition(spec)
-    url = request.build_absolute_uri(rendition.url) if request is not None else rendition.full_url
-    return {
-        "id": image.pk,
-        "title": image.title,
-        "url": url,
-        "width": rendition.width,
-        "height": rendition.height,
-        "alt": getattr(image, "default_alt_text", "") or image.title,
-    }
-
-
-class _PageField(serializers.Field):
-    """A read-only field computed from the whole page (`source="*"`)."""
+class _WholeObjectField(serializers.Field):
+    """A read-only field computed from the whole object (`source="*"`)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.update(source="*", read_only=True)
@@ -54,81 +31,66 @@ class _PageField(serializers.Field):
     def request(self):
         return self.context.get("request")
 
+    def shape_context(self) -> shapes.ShapeContext:
+        context = self.context.get(SHAPE_CONTEXT)
+        return context if context is not None else shapes.ShapeContext(self.request)
 
-class _CreditField(_PageField):
-    def __init__(self, credit: str, **kwargs):
-        self.credit = credit
+
+class ReviewField(_WholeObjectField):
+    """One field of the review object, e.g. `cast` or `body`."""
+
+    def __init__(self, name: str, **kwargs):
+        self.shape = shapes.REVIEW_FIELDS[name]
         super().__init__(**kwargs)
 
-    def credits_of(self, page):
-        return credits.cached_review_credits(page, self.request)[self.credit]
-
-
-class PersonCreditField(_CreditField):
-    """`author`: a PersonRef or null."""
-
-    def to_representation(self, page) -> PersonRef | None:
-        return self.credits_of(page)
-
-
-class PeopleCreditField(_CreditField):
-    """`directors`, `writers`: PersonRefs in billing order."""
-
-    def to_representation(self, page) -> list[PersonRef]:
-        return self.credits_of(page)
-
-
-class CastField(_CreditField):
-    """`cast`: [{person: PersonRef, character}] in billing order."""
-
-    def __init__(self, **kwargs):
-        super().__init__("cast", **kwargs)
-
-    def to_representation(self, page) -> list[CastCredit]:
-        return self.credits_of(page)
-
-
-class StudioCreditField(_CreditField):
-    """`distributor`: a StudioRef or null."""
-
-    def to_representation(self, page) -> StudioRef | None:
-        return self.credits_of(page)
-
-
-class StudiosCreditField(_CreditField):
-    """`production_companies`: StudioRefs in billing order."""
-
-    def to_representation(self, page) -> list[StudioRef]:
-        return self.credits_of(page)
-
-
-class ReviewBodyField(_PageField):
-    """`body`: typed sections; performers resolved for a whole listing at once.
-
-    A listing view puts `credits.performers_by_id(pages)` in the serializer context as
-    `review_performers`; without it (a single page) the page looks up its own.
-    """
-
-    def to_representation(self, page) -> list[ReviewSection]:
-        return credits.review_body(
-            page, people=self.context.get("review_performers"), request=self.request
-        )
-
-
-class ScoreField(_PageField):
-    """`score` as a number (0 to 5 in halves) or null, rather than DRF's decimal string."""
-
-    def to_representation(self, page) -> float | None:
-        return float(page.score) if page.score is not None else None
+    def to_representation(self, page):
+        return self.shape(page, self.shape_context())
 
 
 class ImageField(serializers.Field):
-    """An image FK as `ImageInfo` (rendition URL, size, alt) or null."""
+    """An image foreign key as `ImageInfo` (rendition URL, size, alt) or null."""
 
-    def __init__(self, spec: str = POSTER_RENDITION, **kwargs):
+    def __init__(self, spec: str = shapes.POSTER_RENDITION, **kwargs):
         self.spec = spec
         kwargs["read_only"] = True
         super().__init__(**kwargs)
 
-    def to_representation(self, image) -> ImageInfo | None:
-        return image_info(image, self.context.get("request"), self.spec)
+    def to_representation(self, image):
+        return shapes.image_info(image, self.context.get("request"), self.spec)
+
+
+class RichTextHTMLField(serializers.Field):
+    """Rich text as display HTML, whatever WAGTAILAPI_RICH_TEXT_FORMAT says."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return rich_text_html(value or "")
+
+
+class FilmographyURLField(_WholeObjectField):
+    """The absolute URL of a person's or studio's filmography page."""
+
+    def __init__(self, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(**kwargs)
+
+    def to_representation(self, entity) -> str | None:
+        links = self.context.get("index_links") or IndexLinks.for_site(self.request, absolute=True)
+        return getattr(links, self.kind)(entity.slug)
+
+
+class FilmographyCreditsField(_WholeObjectField):
+    """A person's or studio's credits across public reviews: [{review, role, character}]."""
+
+    def __init__(self, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(**kwargs)
+
+    def to_representation(self, entity) -> list:
+        roles_of = person_filmography if self.kind == "person" else studio_filmography
+        roles = roles_of(entity, ReviewPage.objects.live().public())
+        shown.record(reviews=listed_review_ids(roles))  # unpublishing one changes this
+        return shapes.filmography_credits(roles, self.request)

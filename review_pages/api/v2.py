@@ -1,31 +1,45 @@
 """API v2 endpoints: pages (with review filters and constant-cost review listings),
-people and studios.
+images, people and studios.
 
-Register them on a `WagtailAPIRouter` (see `reviewsite/api.py`).
+Register them on a `WagtailAPIRouter` with `review_pages.api.register_v2_endpoints`.
 """
+
+from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Prefetch
 from django.http import Http404
-from rest_framework.fields import CharField
 from wagtail.api import APIField
 from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
+from wagtail.images import get_image_model
 from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIViewSet
 
 from people.models import Person, Studio
 
-from .. import credits
-from ..caching import person_tags, studio_tags, tag_request, with_memoised_count
-from ..models import ReviewPage, tag_filmography
-from .fields import PORTRAIT_RENDITION, ImageField, renditions_prefetch
+from .. import shown
+from ..filters import ReviewFilters
+from ..links import IndexLinks
+from ..models import REVIEW_API_FIELDS, ReviewPage, load_credits, performers_by_id, shown_ids
+from .fields import (
+    SHAPE_CONTEXT,
+    FilmographyCreditsField,
+    FilmographyURLField,
+    ImageField,
+    ReviewField,
+    RichTextHTMLField,
+)
+from .shapes import PORTRAIT_RENDITION, ShapeContext
 
 
-def public_reviews():
-    """Live reviews without view restrictions: all that any public endpoint may show."""
-    return ReviewPage.objects.live().public()
+def renditions_prefetch(image_field: str) -> Prefetch:
+    """The renditions of an image foreign key (itself `select_related`), so that
+    `shapes.image_info` costs no query per item."""
+    rendition_model = get_image_model().get_rendition_model()
+    return Prefetch(f"{image_field}__renditions", queryset=rendition_model.objects.all())
 
 
 class _RequestWithoutKeys:
@@ -44,12 +58,12 @@ class _RequestWithoutKeys:
 class SafeFieldsFilter(FieldsFilter):
     """Wagtail's `?field=value` filters, answering a bad value with 400 rather than 500.
 
-    The review filters (`person=`, `mpa_rating=`, ...) are `credits.ReviewFilters`' job:
-    left alone here, so that `mpa_rating=r` is not also filtered verbatim.
+    The review filters (`person=`, `mpa_rating=`, ...) are `ReviewFilters`' job: left alone
+    here, so that `mpa_rating=r` is not also filtered verbatim.
     """
 
     def filter_queryset(self, request, queryset, view):
-        request = _RequestWithoutKeys(request, credits.ReviewFilters.API_KEYS)
+        request = _RequestWithoutKeys(request, ReviewFilters.API_KEYS)
         try:
             return super().filter_queryset(request, queryset, view)
         except (ValueError, TypeError, ValidationError) as error:
@@ -62,10 +76,10 @@ class RefuseBadQueriesMixin:
 
     Wagtail's filters and search pass some values straight on: `child_of=abc` (ValueError),
     `offset=99999999999999999999` (an integer the database refuses), `search="` (a
-    full-text syntax error), `fields=((((...` (RecursionError), a NUL byte (PostgreSQL
-    refuses it). A listing filter naming an unknown locale or site is a bad query too.
-    After a database error inside a transaction (tests, ATOMIC_REQUESTS) the transaction is
-    marked for rollback, as Django's `atomic` expects.
+    full-text syntax error), `fields=((((...` (RecursionError). A listing filter naming an
+    unknown locale or site is a bad query too. After a database error inside a transaction
+    (tests, ATOMIC_REQUESTS) the transaction is marked for rollback, as Django's `atomic`
+    expects.
     """
 
     BAD_QUERY = (
@@ -95,13 +109,24 @@ class ImagesAPIViewSet(RefuseBadQueriesMixin, WagtailImagesAPIViewSet):
     """Wagtail's images endpoint, answering bad queries with 400."""
 
 
+def record_reviews(pages, *, lists=()) -> None:
+    """Note what an answer showing these reviews (credits loaded) shows: them, and the
+    people and studios they credit."""
+    reviews = [page for page in pages if isinstance(page, ReviewPage)]
+    person_ids, studio_ids = shown_ids(reviews)
+    shown.record(
+        reviews=[page.pk for page in reviews], people=person_ids, studios=studio_ids, lists=lists
+    )
+
+
 class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
     """Wagtail's pages endpoint, plus what apps need from reviews.
 
+    - reviews carry the design's review object (`shapes.REVIEW_FIELDS`), credits embedded;
     - `?type=review_pages.ReviewPage` listings take `person=`, `studio=`, `mpa_rating=` and
-      `release_year=` (checked by `credits.ReviewFilters`) and default to newest first;
+      `release_year=` (checked by `ReviewFilters`) and default to newest first;
     - their credits and performers cost a fixed number of queries however many reviews
-      and credits there are (`credits.with_credits`, `credits.performers_by_id`);
+      and credits there are;
     - pages with view restrictions are left out even for signed-in editors.
     """
 
@@ -109,9 +134,14 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         SafeFieldsFilter if backend is FieldsFilter else backend
         for backend in PagesAPIViewSet.filter_backends
     ]
-    known_query_parameters = PagesAPIViewSet.known_query_parameters.union(
-        credits.ReviewFilters.API_KEYS
-    )
+    known_query_parameters = PagesAPIViewSet.known_query_parameters.union(ReviewFilters.API_KEYS)
+
+    @classmethod
+    def get_field_serializer_overrides(cls, model):
+        overrides = super().get_field_serializer_overrides(model)
+        if issubclass(model, ReviewPage):
+            overrides.update({name: ReviewField(name) for name in REVIEW_API_FIELDS})
+        return overrides
 
     def get_base_queryset(self):
         """Made once per request: Wagtail asks for it up to three times per listing, and
@@ -150,7 +180,7 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
             queryset = self._public_reviews()
         else:
             queryset = super().get_queryset()
-        filter_keys = [key for key in credits.ReviewFilters.API_KEYS if key in self.request.GET]
+        filter_keys = [key for key in ReviewFilters.API_KEYS if key in self.request.GET]
         if queryset.model is not ReviewPage:
             if filter_keys:
                 raise BadRequestError(
@@ -158,14 +188,14 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
                     "add type=review_pages.ReviewPage"
                 )
             return queryset
-        filters = credits.ReviewFilters.from_api_query(self.request.GET)
+        filters = ReviewFilters.from_api_query(self.request.GET)
         if filters.errors:
             raise BadRequestError(" ".join(filters.errors))
         queryset = filters.restrict(queryset)
         if "order" not in self.request.GET and "search" not in self.request.GET:
             queryset = queryset.order_by("-first_published_at", "-pk")
         return (
-            credits.with_credits(queryset)
+            queryset.with_credits()
             .select_related("locale")
             .prefetch_related(renditions_prefetch("poster"))
         )
@@ -175,20 +205,22 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         self.check_query_parameters(queryset)
         queryset = self.filter_queryset(queryset)
         if self._count_is_memoisable(queryset):
-            queryset = with_memoised_count(queryset, "reviews")
+            queryset = shown.with_memoised_count(queryset, shown.Shown(lists={shown.REVIEWS}))
         items = list(self.paginate_queryset(queryset))
+        context = self.get_serializer_context()
         if queryset.model is ReviewPage:
-            self.review_performers = credits.performers_by_id(items)
-        serializer = self.get_serializer(items, many=True)
+            context[SHAPE_CONTEXT] = ShapeContext(request, performers=performers_by_id(items))
+        serializer = self.get_serializer(items, many=True, context=context)
         response = self.get_paginated_response(serializer.data)
-        tag_review_answer(request, items, "reviews")
+        if "search" not in request.GET:  # searches are not cached: their keys are unbounded
+            record_reviews(items, lists=[shown.REVIEWS])
         return response
 
     def _count_is_memoisable(self, queryset) -> bool:
-        """Whether the total of a review listing changes only with the `reviews` tag.
+        """Whether the total of a review listing changes only with the list of reviews.
 
         Counting reads every matching review (3 ms at 10,000 on SQLite). Searches and the
-        person/studio filters (people's slugs change without that tag) are counted anew.
+        person/studio filters (people's slugs change on their own) are counted anew.
         """
         query = self.request.GET
         return (
@@ -199,72 +231,15 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         )
 
     def detail_view(self, request, pk):
+        page = self.get_object()  # Wagtail's, cached: the page serialised below
+        if isinstance(page, ReviewPage):
+            load_credits([page])
         response = super().detail_view(request, pk)
-        page = self.get_object()  # Wagtail's, cached: the page just serialised
-        is_review = isinstance(page, ReviewPage)
-        tag_review_answer(request, [page], f"review:{page.pk}" if is_review else "reviews")
+        if isinstance(page, ReviewPage):
+            record_reviews([page])
+        else:
+            shown.record(lists=[shown.REVIEWS])
         return response
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        if hasattr(self, "review_performers"):
-            context["review_performers"] = self.review_performers
-        return context
-
-
-def tag_reviews(request, pages, *tags: str) -> None:
-    """Cache tags of an answer showing these reviews (credits loaded): the people and
-    studios in it too."""
-    person_ids, studio_ids = credits.shown_ids(pages)
-    tag_request(request, *tags, *person_tags(person_ids), *studio_tags(studio_ids))
-
-
-def tag_review_answer(request, pages, *tags: str) -> None:
-    """`tag_reviews` for a pages answer, which may show other pages too.
-
-    Searches are left untagged, so never cached: their keys are unbounded.
-    """
-    if "search" not in request.GET:
-        tag_reviews(request, [page for page in pages if isinstance(page, ReviewPage)], *tags)
-
-
-def filmography(kind: str, entity) -> list:
-    """A person's or studio's credits on public reviews, by role."""
-    roles_of = credits.person_filmography if kind == "person" else credits.studio_filmography
-    return roles_of(entity, public_reviews())
-
-
-def credited_entities(model, image_field: str):
-    """People or studios with their image and its renditions (no query per item)."""
-    return model.objects.select_related(image_field).prefetch_related(
-        renditions_prefetch(image_field)
-    )
-
-
-class FilmographyURLField(CharField):
-    """The absolute URL of a person's or studio's filmography page."""
-
-    def __init__(self, kind: str, **kwargs):
-        self.kind = kind
-        kwargs.update(source="*", read_only=True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, entity) -> str | None:
-        links = credits.FilmographyLinks.for_request(self.context.get("request"), absolute=True)
-        return getattr(links, self.kind)(entity.slug)
-
-
-class FilmographyCreditsField(CharField):
-    """A person's or studio's credits across public reviews: [{review, role, character}]."""
-
-    def __init__(self, kind: str, **kwargs):
-        self.kind = kind
-        kwargs.update(source="*", read_only=True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, entity) -> list:
-        entity._filmography = filmography(self.kind, entity)  # for the answer's cache tags
-        return credits.filmography_credits(entity._filmography, self.context.get("request"))
 
 
 class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
@@ -279,29 +254,37 @@ class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
     detail_only_fields = ["credits"]
     image_field = ""  # the image FK, prefetched with its renditions
     kind = ""  # "person" or "studio"
+    list_name = ""  # shown.PEOPLE or shown.STUDIOS
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["index_links"] = IndexLinks.for_site(self.request, absolute=True)
+        return context
 
     def listing_view(self, request):
         response = super().listing_view(request)
         if "search" not in request.GET:  # searches are not cached: their keys are unbounded
-            shown = [item["id"] for item in response.data.get("items", [])]
-            tag_request(request, self.name, *self._tags(shown))
+            ids = [item["id"] for item in response.data.get("items", []) if "id" in item]
+            self._record(ids, lists=[self.list_name])
         return response
 
     def detail_view(self, request, pk):
         response = super().detail_view(request, pk)
-        entity = self.get_object()  # Wagtail's, cached: the entry just serialised
-        roles = getattr(entity, "_filmography", None)
-        if roles is None:  # its credits were not asked for
-            tag_request(request, self.name, *self._tags([entity.pk]))
-        else:
-            tag_filmography(request, f"{self.kind}:{entity.pk}", roles)
+        self._record([self.get_object().pk])  # Wagtail's cached object: the one shown
         return response
 
-    def _tags(self, ids) -> list[str]:
-        return person_tags(ids) if self.kind == "person" else studio_tags(ids)
+    def _record(self, ids, lists=()) -> None:
+        if self.kind == "person":
+            shown.record(people=ids, lists=lists)
+        else:
+            shown.record(studios=ids, lists=lists)
 
     def get_queryset(self):
-        return credited_entities(self.model, self.image_field).order_by("name", "pk")
+        return (
+            self.model.objects.select_related(self.image_field)
+            .prefetch_related(renditions_prefetch(self.image_field))
+            .order_by("name", "pk")
+        )
 
     def find_object(self, queryset, request):
         if "slug" in request.GET:
@@ -315,12 +298,13 @@ class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
 class PeopleAPIViewSet(CreditedEntityAPIViewSet):
     name = "people"
     kind = "person"
+    list_name = shown.PEOPLE
     model = Person
     image_field = "photo"
     body_fields = BaseAPIViewSet.body_fields + [
         "name",
         "slug",
-        "bio",
+        APIField("bio", serializer=RichTextHTMLField()),
         APIField("photo", serializer=ImageField(PORTRAIT_RENDITION)),
         APIField("credits", serializer=FilmographyCreditsField("person")),
     ]
@@ -332,6 +316,7 @@ class PeopleAPIViewSet(CreditedEntityAPIViewSet):
 class StudiosAPIViewSet(CreditedEntityAPIViewSet):
     name = "studios"
     kind = "studio"
+    list_name = shown.STUDIOS
     model = Studio
     image_field = "logo"
     body_fields = BaseAPIViewSet.body_fields + [
@@ -344,12 +329,3 @@ class StudiosAPIViewSet(CreditedEntityAPIViewSet):
     meta_fields = BaseAPIViewSet.meta_fields + [
         APIField("html_url", serializer=FilmographyURLField("studio"))
     ]
-
-
-__all__ = [
-    "ImagesAPIViewSet",
-    "PeopleAPIViewSet",
-    "ReviewPagesAPIViewSet",
-    "StudiosAPIViewSet",
-    "public_reviews",
-]

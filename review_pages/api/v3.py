@@ -1,32 +1,33 @@
 """API v3 routers (django-ninja): public, read-only reviews, people and studios.
 
-Add them to Wagtail's v3 API before its URLs are first read (see `reviewsite/api.py`):
-`reviews_router` at `/reviews/`, `people_router` at `/people/`, `studios_router` at
-`/studios/`. Every answer is typed by `schemas`, so the OpenAPI document describes it.
+Add them to Wagtail's v3 API with `review_pages.api.register_v3_routers` (the plugin's URL
+include does): `reviews_router` at `/reviews/`, `people_router` at `/people/`,
+`studios_router` at `/studios/`. Every answer is typed by `schemas`, so the OpenAPI document
+describes it.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
-from wagtail.api.rich_text import APIRichText
 from wagtail.api.v2.utils import get_full_url
-from wagtail.api.v3.pagination import _get_max_limit
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from people.models import Person, Studio
 
-from .. import credits
-from ..caching import person_tags, studio_tags, tag_request, with_memoised_count
-from ..models import tag_filmography
-from . import schemas
-from .fields import PORTRAIT_RENDITION, image_info, renditions_prefetch
-from .v2 import credited_entities, filmography, public_reviews, tag_reviews
+from .. import shown
+from ..filmography import listed_review_ids, person_filmography, studio_filmography
+from ..filters import ReviewFilters
+from ..links import IndexLinks
+from ..models import ReviewPage, performers_by_id
+from . import schemas, shapes
+from .v2 import record_reviews, renditions_prefetch
 
 NAMESPACE = "wagtailapi_v3"
 
@@ -43,12 +44,6 @@ class ResultsSlice(Schema):
 
     limit: int = Field(20, ge=1, description="At most WAGTAILAPI_LIMIT_MAX (100).")
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
-
-
-def check_offset(offset: int) -> None:
-    """For paginators whose schema does not bound the offset (Wagtail's own v3 routers)."""
-    if offset > MAX_OFFSET:
-        raise HttpError(400, f"offset cannot be higher than {MAX_OFFSET}")
 
 
 class ReviewQuery(ResultsSlice):
@@ -75,10 +70,15 @@ class EntityQuery(ResultsSlice):
     order: Literal["name", "-name", "id", "-id"] = "name"
 
 
+def limit_max() -> int | None:
+    """Wagtail's WAGTAILAPI_LIMIT_MAX (20 by default; None: no limit)."""
+    return getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20)
+
+
 def _check_limit(limit: int) -> None:
-    limit_max = _get_max_limit()
-    if limit > limit_max:
-        raise HttpError(400, f"limit cannot be higher than {int(limit_max)}")
+    most = limit_max()
+    if most is not None and limit > int(most):
+        raise HttpError(400, f"limit cannot be higher than {int(most)}")
 
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
@@ -99,45 +99,24 @@ def _search(queryset, query: str, by_relevance: bool):
 # Reviews
 
 
-def review_object(page, request: HttpRequest, people=None) -> dict:
-    """The design's review object for one review (credits and body from `credits`)."""
-    refs = credits.cached_review_credits(page, request)
-    return {
-        "id": page.pk,
-        "meta": {
-            "slug": page.slug,
-            "detail_url": _url(request, "review_detail", review_id=page.pk),
-            "html_url": page.get_full_url(request),
-            "first_published_at": page.first_published_at,
-            "last_published_at": page.last_published_at,
-        },
-        "title": page.title,
-        "film_title": page.film_title,
-        "intro": APIRichText.serialize(page.intro or "", format="html"),
-        "poster": image_info(page.poster, request) if page.poster_id else None,
-        "mpa_rating": page.mpa_rating,
-        "mpa_rating_reason": page.mpa_rating_reason,
-        "runtime_minutes": page.runtime_minutes,
-        "release_date": page.release_date,
-        "score": float(page.score) if page.score is not None else None,
-        "author": refs["author"],
-        "directors": refs["directors"],
-        "writers": refs["writers"],
-        "cast": refs["cast"],
-        "production_companies": refs["production_companies"],
-        "distributor": refs["distributor"],
-        "body": credits.review_body(page, people=people, request=request),
-    }
-
-
-def review_objects(pages, request: HttpRequest) -> list[dict]:
-    """Review objects for a listing: every performer of every review in one query."""
-    people = credits.performers_by_id(pages)
-    return [review_object(page, request, people) for page in pages]
-
-
 def _reviews():
-    return credits.with_credits(public_reviews()).prefetch_related(renditions_prefetch("poster"))
+    return (
+        ReviewPage.objects.live()
+        .public()
+        .with_credits()
+        .prefetch_related(renditions_prefetch("poster"))
+    )
+
+
+def _review_objects(pages, request: HttpRequest) -> list[dict]:
+    """Review objects for a listing: every performer of every review in one query."""
+    context = shapes.ShapeContext(request, performers=performers_by_id(pages))
+    return [_review_object(page, context) for page in pages]
+
+
+def _review_object(page, context: shapes.ShapeContext) -> dict:
+    detail_url = _url(context.request, "review_detail", review_id=page.pk)
+    return shapes.review_object(page, context, detail_url=detail_url)
 
 
 reviews_router = Router(tags=["reviews"])
@@ -152,8 +131,8 @@ reviews_router = Router(tags=["reviews"])
 )
 def list_reviews(request: HttpRequest, params: ReviewQuery = Query(...)):  # noqa: B008
     _check_limit(params.limit)
-    filters = credits.ReviewFilters.from_api_query(
-        {key: getattr(params, key) or "" for key in credits.ReviewFilters.API_KEYS}
+    filters = ReviewFilters.from_api_query(
+        {key: getattr(params, key) or "" for key in ReviewFilters.API_KEYS}
     )
     if filters.errors:
         raise HttpError(400, " ".join(filters.errors))
@@ -165,14 +144,14 @@ def list_reviews(request: HttpRequest, params: ReviewQuery = Query(...)):  # noq
     else:
         queryset = queryset.order_by(params.order or "-first_published_at", "-pk")
     if not (params.search or params.person or params.studio):
-        # Counting reads every matching review: once per version of `reviews` (a person's
-        # or studio's slug can change without it, so not with those filters).
-        queryset = with_memoised_count(queryset, "reviews")
+        # Counting reads every matching review: once per change of the reviews (a person's
+        # or studio's slug can change on its own, so not with those filters).
+        queryset = shown.with_memoised_count(queryset, shown.Shown(lists={shown.REVIEWS}))
     count = queryset.count()
     pages = list(queryset[params.offset : params.offset + params.limit])
-    items = review_objects(pages, request)
+    items = _review_objects(pages, request)
     if not params.search:  # searches are not cached: their keys are unbounded
-        tag_reviews(request, pages, "reviews")
+        record_reviews(pages, lists=[shown.REVIEWS])
     return {"count": count, "items": items}
 
 
@@ -190,8 +169,8 @@ def review_detail(
     page = _reviews().filter(pk=review_id).first()
     if page is None:
         raise Http404(f"No published review has the id {review_id}.")
-    data = review_object(page, request)
-    tag_reviews(request, [page], f"review:{page.pk}")
+    data = _review_object(page, shapes.ShapeContext(request))
+    record_reviews([page])
     return data
 
 
@@ -206,40 +185,33 @@ def review_by_slug(request: HttpRequest, slug: str):
     page = _reviews().filter(slug=slug).order_by("path").first()
     if page is None:
         raise Http404(f"No published review has the slug {slug!r}.")
-    data = review_object(page, request)
-    tag_reviews(request, [page], f"review:{page.pk}")
+    data = _review_object(page, shapes.ShapeContext(request))
+    record_reviews([page])
     return data
 
 
 # People and studios
 
+IMAGE_FIELDS = {"person": "photo", "studio": "logo"}
 
-def _entity_object(entity, request: HttpRequest, kind: str, roles=None) -> dict:
-    """A person or studio; with `roles` (its filmography), its credits too."""
-    links = credits.FilmographyLinks.for_request(request, absolute=True)
-    data = {
-        "id": entity.pk,
-        "meta": {
-            "detail_url": _url(request, f"{kind}_detail", **{f"{kind}_id": entity.pk}),
-            "html_url": getattr(links, kind)(entity.slug),
-        },
-        "name": entity.name,
-        "slug": entity.slug,
-    }
+
+def _entities(model, kind: str):
+    image_field = IMAGE_FIELDS[kind]
+    return model.objects.select_related(image_field).prefetch_related(
+        renditions_prefetch(image_field)
+    )
+
+
+def _record_entities(kind: str, ids, lists=()) -> None:
     if kind == "person":
-        data["bio"] = APIRichText.serialize(entity.bio or "", format="html")
-        data["photo"] = image_info(entity.photo, request, PORTRAIT_RENDITION)
+        shown.record(people=ids, lists=lists)
     else:
-        data["website"] = entity.website
-        data["logo"] = image_info(entity.logo, request, PORTRAIT_RENDITION)
-    if roles is not None:
-        data["credits"] = credits.filmography_credits(roles, request)
-    return data
+        shown.record(studios=ids, lists=lists)
 
 
 def _entity_list(request: HttpRequest, params: EntityQuery, model, kind: str) -> dict:
     _check_limit(params.limit)
-    queryset = credited_entities(model, IMAGE_FIELDS[kind])
+    queryset = _entities(model, kind)
     if params.search:  # search backends order by indexed fields only: no "pk" tie-break
         queryset = _search(queryset.order_by(params.order), params.search, by_relevance=False)
     else:
@@ -247,28 +219,38 @@ def _entity_list(request: HttpRequest, params: EntityQuery, model, kind: str) ->
     count = queryset.count()
     items = list(queryset[params.offset : params.offset + params.limit])
     if not params.search:  # searches are not cached: their keys are unbounded
-        ids = [entity.pk for entity in items]
-        tag_request(
-            request,
-            "people" if kind == "person" else "studios",
-            *(person_tags(ids) if kind == "person" else studio_tags(ids)),
-        )
+        lists = [shown.PEOPLE if kind == "person" else shown.STUDIOS]
+        _record_entities(kind, [entity.pk for entity in items], lists)
+    links = IndexLinks.for_site(request, absolute=True)
     return {
         "count": count,
-        "items": [_entity_object(entity, request, kind) for entity in items],
+        "items": [
+            shapes.entity_object(
+                entity,
+                kind,
+                request,
+                links,
+                _url(request, f"{kind}_detail", **{f"{kind}_id": entity.pk}),
+            )
+            for entity in items
+        ],
     }
 
 
 def _entity_detail(request: HttpRequest, model, kind: str, **lookup) -> dict:
-    entity = credited_entities(model, IMAGE_FIELDS[kind]).filter(**lookup).first()
+    entity = _entities(model, kind).filter(**lookup).first()
     if entity is None:
         raise Http404(f"No {model._meta.verbose_name} matches the given query.")
-    roles = filmography(kind, entity)
-    tag_filmography(request, f"{kind}:{entity.pk}", roles)
-    return _entity_object(entity, request, kind, roles)
+    roles_of = person_filmography if kind == "person" else studio_filmography
+    roles = roles_of(entity, ReviewPage.objects.live().public())
+    _record_entities(kind, [entity.pk])
+    shown.record(reviews=listed_review_ids(roles))
+    links = IndexLinks.for_site(request, absolute=True)
+    detail_url = _url(request, f"{kind}_detail", **{f"{kind}_id": entity.pk})
+    data = shapes.entity_object(entity, kind, request, links, detail_url)
+    data["credits"] = shapes.filmography_credits(roles, request)
+    return data
 
-
-IMAGE_FIELDS = {"person": "photo", "studio": "logo"}
 
 people_router = Router(tags=["people"])
 studios_router = Router(tags=["studios"])

@@ -19,7 +19,11 @@ ALLOWED_HOSTS: list[str] = [
 ]
 
 INSTALLED_APPS = [
+    "reviewsite",  # the demo's data migrations, commands and templates
+    # The plugin, and the apps it needs (docs/installation.md).
     "review_pages",
+    "review_pages.cache",  # opt-in: the tagged response cache (with its middleware below)
+    "review_pages.contrib.postgres_search",  # opt-in: the PostgreSQL search index
     "people",
     "wagtail_modeladmin",
     "wagtail.contrib.routable_page",
@@ -50,7 +54,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "reviewsite",  # last: its ready() rewires what the apps above connected
 ]
 
 MIDDLEWARE = [
@@ -58,11 +61,8 @@ MIDDLEWARE = [
     "reviewsite.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    # ETags outside the response cache, so that a cache hit still answers If-None-Match
-    # with 304; the cache before sessions and authentication, so that a hit skips them.
-    "reviewsite.middleware.APIConditionalGetMiddleware",
-    "review_pages.caching.TaggedResponseCacheMiddleware",
-    "reviewsite.middleware.RefuseNulInAPIQueriesMiddleware",
+    # The response cache before sessions and authentication, so that a hit skips them.
+    "review_pages.cache.middleware.TaggedResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -260,12 +260,15 @@ CORS_ALLOWED_ORIGINS = [
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
-# Reviews plugin settings (documented in the README).
-REVIEWS_PER_PAGE = 12
-REVIEWS_FEED_LENGTH = 20
-# How long anonymous pages and API answers stay in the cache (invalidation makes them stale
-# sooner, at once, when what they show changes); 0 turns the response cache off.
-REVIEWS_CACHE_SECONDS = int(os.environ.get("REVIEWS_CACHE_SECONDS", "600"))
+# The reviews plugin (docs/settings.md). How long anonymous pages and API answers stay in the
+# cache (invalidation makes them stale sooner, at once, when what they show changes); 0 turns
+# the response cache off. The CDN is purged of what a change makes stale when one is set.
+REVIEW_PAGES = {
+    "PER_PAGE": 12,
+    "FEED_LENGTH": 20,
+    "CACHE_SECONDS": int(os.environ.get("REVIEWS_CACHE_SECONDS", "600")),
+    "CDN_PURGE": bool(os.environ.get("FRONTEND_CACHE_BACKEND")),
+}
 
 # A CDN in front of the site (Wagtail's frontend cache): purged on publish when configured.
 # FRONTEND_CACHE_BACKEND=cloudflare (FRONTEND_CACHE_CLOUDFLARE_ZONEID + _BEARER_TOKEN),

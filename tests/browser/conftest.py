@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.baseline import ensure_baseline
 from tests.browser.waiting import settle_requests
+from tests.support.baseline import ensure_demo_baseline
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright inside pytest-django
 
@@ -112,8 +112,8 @@ def open_page(browser):
 @pytest.fixture
 def reading_list(live_server):
     """Three live reviews with posters, credits and studios, served by the live server."""
-    from review_pages.posters import make_poster_image
-    from tests.factories import (
+    from reviewsite.posters import make_poster_image
+    from tests.support.factories import (
         PersonFactory,
         ReviewPageFactory,
         StudioFactory,
@@ -122,7 +122,7 @@ def reading_list(live_server):
         publish,
     )
 
-    index = ensure_baseline()
+    index = ensure_demo_baseline()
     harbourlight = StudioFactory(name="Harbourlight Pictures")
     neon = StudioFactory(name="Neon Yard Films")
     zoe = PersonFactory(name="Zoë Marchetti")
@@ -181,7 +181,7 @@ def reading_list(live_server):
 def site_baseline(transactional_db):
     """Browser tests are transactional (the live server reads committed rows), and each
     ends with a flush that empties every table: put the migrations' rows back first."""
-    return ensure_baseline()
+    return ensure_demo_baseline()
 
 
 @pytest.fixture
@@ -198,3 +198,8 @@ def editor_page(chromium_browser, live_server):
     yield page
     settle_requests(page)
     context.close()
+
+
+@pytest.fixture
+def index_page(site_baseline):
+    return site_baseline

@@ -1,6 +1,6 @@
 """`manage.py import_reviews PATH [PATH ...]`: plain-text reviews into review pages.
 
-A thin shell around `review_pages.importer`: arguments, one line per file, a summary,
+A thin shell around `review_pages.importing`: arguments, one line per file, a summary,
 exit status 1 when any file was refused.
 """
 
@@ -8,14 +8,14 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from review_pages.importer import (
+from review_pages.importing.files import collect_review_files
+from review_pages.importing.writer import (
     IMPORTED,
     REFUSED,
     STATUSES,
     UNCHANGED,
     UPDATED,
     ReviewImporter,
-    collect_review_files,
     default_review_index,
     refresh_query_statistics,
 )
@@ -82,8 +82,8 @@ class Command(BaseCommand):
             parent = default_review_index()
             if parent is None:
                 raise CommandError(
-                    "There is no review index page to import under: run "
-                    "`manage.py setup_site` first, or pass --parent ID."
+                    "There is no review index page to import under: add one in the admin "
+                    "(under any page), or pass --parent ID."
                 )
             return parent
         parent = ReviewIndexPage.objects.filter(pk=page_id).first()

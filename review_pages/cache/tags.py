@@ -1,0 +1,66 @@
+"""The cache tags: every tag the response cache and its invalidation use is named here.
+
+- `review:<id>`: one review's page and API entries (and the filmographies listing it);
+- `person:<id>`, `studio:<id>`: everything showing that person or studio;
+- `reviews`, `people`, `studios`: every list of them (front page, feed, sitemap, listings);
+- `all`: every stored answer (`invalidate_all`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..shown import PEOPLE, REVIEWS, STUDIOS, Shown
+
+ALL = "all"
+REVIEW_LIST = REVIEWS
+PEOPLE_LIST = PEOPLE
+STUDIO_LIST = STUDIOS
+
+
+def review(pk: int) -> str:
+    return f"review:{pk}"
+
+
+def person(pk: int) -> str:
+    return f"person:{pk}"
+
+
+def studio(pk: int) -> str:
+    return f"studio:{pk}"
+
+
+def reviews(ids: Iterable[int]) -> list[str]:
+    return [review(pk) for pk in sorted(ids)]
+
+
+def people(ids: Iterable[int]) -> list[str]:
+    return [person(pk) for pk in sorted(ids)]
+
+
+def studios(ids: Iterable[int]) -> list[str]:
+    return [studio(pk) for pk in sorted(ids)]
+
+
+def of_shown(shown: Shown) -> set[str]:
+    """The tags of an answer (or a memoised value) showing these things."""
+    return {
+        *reviews(shown.reviews),
+        *people(shown.people),
+        *studios(shown.studios),
+        *shown.lists,
+    }
+
+
+def of_review_change(review_id: int, person_ids: Iterable[int], studio_ids: Iterable[int]):
+    """What a review's publication, unpublication, move or deletion makes stale: its own
+    page, every list of reviews, and whatever shows the people and studios it credits."""
+    return [review(review_id), REVIEW_LIST, *people(person_ids), *studios(studio_ids)]
+
+
+def of_person_change(pk: int) -> list[str]:
+    return [person(pk), PEOPLE_LIST]
+
+
+def of_studio_change(pk: int) -> list[str]:
+    return [studio(pk), STUDIO_LIST]

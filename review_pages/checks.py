@@ -1,0 +1,80 @@
+"""System checks: what a host must have for the plugin to work, each named in the message."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.core import checks
+
+from .conf import reviews_settings
+
+REQUIRED_APPS = {
+    "people": "the people and studios the reviews credit",
+    "wagtail_modeladmin": "the editors' Reviews desk",
+    "wagtail.contrib.routable_page": "the review index's routes (filmographies, feed, search)",
+    "wagtail.api.v2": "the API v2 endpoints",
+    "rest_framework": "the API v2 endpoints (Django REST framework)",
+    "wagtail.images": "posters and portraits",
+    "wagtail.snippets": "the people and studios libraries",
+}
+CACHE_APP = "review_pages.cache"
+CACHE_MIDDLEWARE = "review_pages.cache.middleware.TaggedResponseCacheMiddleware"
+
+
+@checks.register()
+def check_required_apps(app_configs=None, **kwargs):
+    return [
+        checks.Error(
+            f"review_pages needs {app!r} in INSTALLED_APPS ({purpose}).",
+            hint=f"Add {app!r} to INSTALLED_APPS (see docs/installation.md).",
+            id="review_pages.E001",
+        )
+        for app, purpose in REQUIRED_APPS.items()
+        if not apps.is_installed(app)
+    ]
+
+
+@checks.register()
+def check_settings(app_configs=None, **kwargs):
+    unknown = reviews_settings.unknown_keys()
+    if not unknown:
+        return []
+    return [
+        checks.Warning(
+            f"REVIEW_PAGES has keys the plugin does not know: {', '.join(unknown)}.",
+            hint="See docs/settings.md for the settings and their names.",
+            id="review_pages.W002",
+        )
+    ]
+
+
+@checks.register()
+def check_cache_wiring(app_configs=None, **kwargs):
+    middleware = list(getattr(settings, "MIDDLEWARE", []))
+    if CACHE_MIDDLEWARE in middleware and not apps.is_installed(CACHE_APP):
+        return [
+            checks.Error(
+                f"{CACHE_MIDDLEWARE} is in MIDDLEWARE but {CACHE_APP!r} is not installed: "
+                "nothing would make its answers stale.",
+                hint=f"Add {CACHE_APP!r} to INSTALLED_APPS (docs/caching.md).",
+                id="review_pages.E003",
+            )
+        ]
+    return []
+
+
+@checks.register()
+def check_v3_schema(app_configs=None, **kwargs):
+    from .api import wiring
+
+    if wiring.registered_too_late:
+        return [
+            checks.Error(
+                "Wagtail's v3 pages router was imported before review_pages was ready, so "
+                "/api/v3/pages/<id>/ would show reviews without their credits.",
+                hint="Do not import wagtail.api.v3.api from an app's models or ready() listed "
+                "before review_pages.",
+                id="review_pages.E004",
+            )
+        ]
+    return []

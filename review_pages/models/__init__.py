@@ -1,0 +1,45 @@
+"""The plugin's page models and the credit lists of a review."""
+
+from .credits import (
+    CREDIT_LISTS,
+    PERSON_CREDITS,
+    STUDIO_CREDITS,
+    ReviewCastMember,
+    ReviewDirector,
+    ReviewProductionCompany,
+    ReviewWriter,
+)
+from .index import ReviewIndexPage
+from .review import (
+    REVIEW_API_FIELDS,
+    MPARating,
+    ReviewPage,
+    ReviewPageQuerySet,
+    load_credits,
+    load_listing_data,
+    performer_ids,
+    performers_by_id,
+    raw_performer_ids,
+    shown_ids,
+)
+
+__all__ = [
+    "CREDIT_LISTS",
+    "MPARating",
+    "PERSON_CREDITS",
+    "REVIEW_API_FIELDS",
+    "STUDIO_CREDITS",
+    "ReviewCastMember",
+    "ReviewDirector",
+    "ReviewIndexPage",
+    "ReviewPage",
+    "ReviewPageQuerySet",
+    "ReviewProductionCompany",
+    "ReviewWriter",
+    "load_credits",
+    "load_listing_data",
+    "performer_ids",
+    "performers_by_id",
+    "raw_performer_ids",
+    "shown_ids",
+]

@@ -1,0 +1,219 @@
+"""The review index: a publication's front page, with its filmographies, feed and search."""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.http import urlencode
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from people.models import Person, Studio
+
+from .. import refs, search, shown
+from ..conf import reviews_settings
+from ..filmography import listed_review_ids, person_filmography, studio_filmography
+from ..filters import ReviewFilters
+from ..links import IndexLinks
+from ..text import plain_text
+from .review import MPARating, ReviewPage, load_listing_data
+
+
+class ReviewIndexPage(RoutablePageMixin, Page):
+    """The front page: latest reviews, filmographies, the feed and search.
+
+    It can go anywhere in a site's tree (the site root, or under the host's home page); its
+    children are reviews.
+    """
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["review_pages.ReviewPage"]
+    template = "review_pages/review_index_page.html"
+
+    class Meta:
+        verbose_name = "review index page"
+
+    def reviews(self):
+        """Live, public reviews under this page, newest first."""
+        return (
+            ReviewPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .order_by("-first_published_at", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["index_links"] = IndexLinks.for_index(self, request)
+        context["review_pages_head"] = "front"  # which head tags `{% review_pages_head %}` gives
+        return context
+
+    def paginate(self, request, queryset):
+        paginator = Paginator(queryset, reviews_settings.PER_PAGE)
+        try:
+            return paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            return paginator.page(1)
+        except EmptyPage:
+            return paginator.page(paginator.num_pages)
+
+    @path("")
+    def review_list(self, request):
+        filters = ReviewFilters.from_query(request.GET)
+        reviews = filters.apply(self.reviews()).with_listing_data()
+        if not filters.by_credit:
+            # Counting reads every live review: counted once per change of the reviews (a
+            # person's or studio's slug can change on its own, so not for those filters).
+            reviews = shown.with_memoised_count(reviews, shown.Shown(lists={shown.REVIEWS}))
+        page_of_reviews = self.paginate(request, reviews)
+        page_of_reviews.object_list = list(page_of_reviews.object_list)
+        # The cards show each review's directors; everything else comes from the reviews.
+        shown.record(
+            lists=[shown.REVIEWS],
+            people={d.person_id for r in page_of_reviews.object_list for d in r.directors.all()},
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render(
+            request,
+            context_overrides={
+                "reviews": page_of_reviews,
+                "filters": filters,
+                "filters_query": query.urlencode(),
+                "rating_choices": MPARating.choices,
+                "years": self.release_years(),
+            },
+        )
+
+    def release_years(self) -> list:
+        """The years of the reviews' release dates, newest first, for the year filter.
+
+        Reading them means reading every live review, so they are memoised until a review
+        is published, unpublished, moved or deleted, rather than read on every render.
+        """
+        return shown.memoised(
+            f"review-years:{self.pk}",
+            lambda: list(
+                self.reviews()
+                .exclude(release_date=None)
+                .dates("release_date", "year", order="DESC")
+            ),
+            shown.Shown(lists={shown.REVIEWS}),
+        )
+
+    @path("people/<str:slug>/", name="person")
+    def person_filmography(self, request, slug):
+        person = get_object_or_404(Person, slug=slug)
+        roles = person_filmography(person, self.reviews())
+        shown.record(people=[person.pk])
+        return self.render_filmography(request, person, "person", roles)
+
+    @path("studios/<str:slug>/", name="studio")
+    def studio_filmography(self, request, slug):
+        studio = get_object_or_404(Studio, slug=slug)
+        roles = studio_filmography(studio, self.reviews())
+        shown.record(studios=[studio.pk])
+        return self.render_filmography(request, studio, "studio", roles)
+
+    def render_filmography(self, request, subject, kind: str, roles):
+        # It shows the reviews it lists: unpublishing one of them, or dropping the credit,
+        # changes it.
+        shown.record(reviews=listed_review_ids(roles))
+        return self.render(
+            request,
+            template="review_pages/filmography.html",
+            context_overrides={
+                "subject": subject,
+                "kind": kind,
+                "roles": roles,
+                "review_pages_head": "filmography",
+            },
+        )
+
+    @path("search/", name="search")
+    def search(self, request):
+        """Reviews by headline, film, text and credited names; people and studios apart.
+
+        It records nothing, so no cache keeps it: its keys (every query a reader types) are
+        unbounded, and storing them would push the pages everyone reads out of the cache.
+        """
+        query = search.SearchQuery.from_request(request)
+        context = {
+            "query": query,
+            "results": None,
+            "people": [],
+            "studios": [],
+            "review_pages_head": "search",
+        }
+        if query:
+            reviews = self.reviews()
+            results = self.paginate(request, search.search_reviews(reviews, query))
+            found = list(results.object_list)
+            load_listing_data(found, with_all_credits=True)
+            results.object_list = [
+                search.SearchHit(
+                    review,
+                    search.excerpt(
+                        search.review_text(review, refs.review_credits(review, IndexLinks(None))),
+                        query,
+                    ),
+                )
+                for review in found
+            ]
+            context.update(
+                results=results,
+                results_query=urlencode({"q": query.raw}),
+                people=search.search_names(Person, query, reviews.credited_people()),
+                studios=search.search_names(Studio, query, reviews.credited_studios()),
+            )
+        return self.render(
+            request,
+            template="review_pages/search_results.html",
+            context_overrides=context,
+        )
+
+    @path("feed/", name="feed")
+    def feed(self, request):
+        """RSS 2.0 of the latest live reviews."""
+        links = IndexLinks.for_index(self, request, absolute=True)
+        feed = Rss201rev2Feed(
+            title=self.title,
+            link=links.index_url,
+            feed_url=links.route("feed"),
+            description=plain_text(self.intro) or f"The latest film reviews: {self.title}.",
+            language="en",
+        )
+        latest = list(self.reviews().select_related("author")[: reviews_settings.FEED_LENGTH])
+        shown.record(lists=[shown.REVIEWS], people={r.author_id for r in latest if r.author_id})
+        for review in latest:
+            url = review.get_full_url(request)
+            feed.add_item(
+                title=review.title,
+                link=url,
+                description=plain_text(review.intro),
+                pubdate=review.first_published_at,
+                updateddate=review.last_published_at,
+                unique_id=url,
+                unique_id_is_permalink=True,
+                author_name=review.author.name if review.author_id else None,
+                categories=[review.film_title],
+            )
+        return HttpResponse(feed.writeString("utf-8"), content_type=feed.content_type)
+
+    def get_sitemap_urls(self, request=None):
+        """The front page, plus the filmography of everyone credited on a live review."""
+        urls = super().get_sitemap_urls(request)
+        shown.record(lists=[shown.REVIEWS, shown.PEOPLE, shown.STUDIOS])
+        links = IndexLinks.for_index(self, request, absolute=True)
+        reviews = self.reviews()
+        for person in reviews.credited_people().only("slug").order_by("slug"):
+            urls.append({"location": links.person(person.slug)})
+        for studio in reviews.credited_studios().only("slug").order_by("slug"):
+            urls.append({"location": links.studio(studio.slug)})
+        return urls

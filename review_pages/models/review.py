@@ -1,0 +1,421 @@
+"""A film review: its facts, its credits and its sections."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.utils.functional import cached_property
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    MultipleChooserPanel,
+    ObjectList,
+    TabbedInterface,
+    TitleFieldPanel,
+)
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PageManager, PageViewRestriction
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from people.models import Person, Studio
+
+from .. import refs, shown, text
+from ..blocks import ReviewBodyBlock
+from ..forms import ReviewPageForm
+from ..links import IndexLinks
+from ..ratings import MPA_RATINGS
+from ..rules import score_problem
+from .credits import CREDIT_LISTS, PERSON_CREDITS, STUDIO_CREDITS
+
+MPARating = models.TextChoices(
+    "MPARating", [(code.replace("-", "_"), (code, label)) for code, label in MPA_RATINGS.items()]
+)
+
+#: The review's fields in both APIs, beside Wagtail's id, meta and title. The API package
+#: gives each its typed shape (`review_pages.api.shapes`): credits are never bare ids.
+REVIEW_API_FIELDS = (
+    "film_title",
+    "intro",
+    "poster",
+    "mpa_rating",
+    "mpa_rating_reason",
+    "runtime_minutes",
+    "release_date",
+    "score",
+    "author",
+    "directors",
+    "writers",
+    "cast",
+    "production_companies",
+    "distributor",
+    "body",
+)
+
+PEOPLE_CHOOSER_HELP = (
+    "Search the people library; use “Add a new person” in the chooser for someone "
+    "who is not there yet. Drag to reorder."
+)
+
+
+def _credit_prefetch(relation: str) -> Prefetch:
+    model, target = CREDIT_LISTS[relation]
+    return Prefetch(relation, queryset=model.objects.select_related(target))
+
+
+def credit_prefetches() -> list[Prefetch]:
+    return [_credit_prefetch(relation) for relation in CREDIT_LISTS]
+
+
+def poster_prefetch() -> Prefetch:
+    """Posters with their existing renditions, so a card's <picture> costs no query."""
+    from wagtail.images import get_image_model
+
+    return Prefetch("poster", queryset=get_image_model().objects.prefetch_renditions())
+
+
+class ReviewPageQuerySet(PageQuerySet):
+    def private_q(self):
+        """Wagtail's, with the private sections read from the restrictions first.
+
+        Wagtail joins the restrictions to their pages, which SQLite (without statistics
+        for an empty restrictions table) answers by reading every page: 0.7 ms per
+        `public()` at 10,000 reviews, against nothing for this form.
+        """
+        sections = Page.objects.filter(pk__in=PageViewRestriction.objects.values("page_id")).only(
+            "path", "depth"
+        )
+        q = Q()
+        for section in sections:
+            q |= self.descendant_of_q(section, inclusive=True)
+        return q if q else Q(pk__in=[])  # as Wagtail's: exclude nothing
+
+    def with_credits(self):
+        """Every credit loaded in a fixed number of queries, however many there are."""
+        return self.select_related("distributor", "author", "poster").prefetch_related(
+            *credit_prefetches()
+        )
+
+    def with_listing_data(self):
+        """What a review card shows: the poster (and its renditions) and the directors."""
+        return self.prefetch_related(poster_prefetch(), _credit_prefetch("directors"))
+
+    def crediting_person(self, slug: str):
+        """Reviews crediting the person with this slug, in any role (critic included)."""
+        condition = Q(author__slug=slug)
+        for model, target in PERSON_CREDITS.values():
+            credits = model.objects.filter(**{f"{target}__slug": slug})
+            condition |= Q(pk__in=credits.values("page_id"))
+        return self.filter(condition)
+
+    def crediting_studio(self, slug: str):
+        """Reviews crediting the studio with this slug: production or distribution."""
+        condition = Q(distributor__slug=slug)
+        for model, target in STUDIO_CREDITS.values():
+            credits = model.objects.filter(**{f"{target}__slug": slug})
+            condition |= Q(pk__in=credits.values("page_id"))
+        return self.filter(condition)
+
+    def credited_people(self):
+        """People credited (director, writer, cast or critic) on any of these reviews."""
+        page_ids = self.values("pk")
+        condition = Q(pk__in=self.exclude(author=None).values("author_id"))
+        for model, target in PERSON_CREDITS.values():
+            credits = model.objects.filter(page__in=page_ids)
+            condition |= Q(pk__in=credits.values(f"{target}_id"))
+        return Person.objects.filter(condition)
+
+    def credited_studios(self):
+        """Studios credited (production company or distributor) on any of these reviews."""
+        page_ids = self.values("pk")
+        condition = Q(pk__in=self.exclude(distributor=None).values("distributor_id"))
+        for model, target in STUDIO_CREDITS.values():
+            credits = model.objects.filter(page__in=page_ids)
+            condition |= Q(pk__in=credits.values(f"{target}_id"))
+        return Studio.objects.filter(condition)
+
+
+def load_credits(reviews) -> None:
+    """`with_credits` for reviews already fetched (a page being served, search results)."""
+    prefetch_related_objects(list(reviews), *credit_prefetches(), "distributor", "author")
+
+
+def load_listing_data(reviews, *, with_all_credits: bool = False) -> None:
+    """`with_listing_data` for reviews already fetched (search results come as a list)."""
+    lookups: list = [poster_prefetch()]
+    if with_all_credits:
+        lookups += [*credit_prefetches(), "distributor", "author"]
+    else:
+        lookups.append(_credit_prefetch("directors"))
+    prefetch_related_objects(list(reviews), *lookups)
+
+
+def raw_performer_ids(raw_performers) -> list[int]:
+    """Person ids of a performance section, from its raw ListBlock data (no query)."""
+    ids = []
+    for item in raw_performers or []:
+        value = item.get("value") if isinstance(item, dict) else item
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            ids.append(int(value))
+    return ids
+
+
+def performer_ids(pages) -> set[int]:
+    """Every person named in the performance sections of `pages`, read from raw stream data."""
+    ids: set[int] = set()
+    for page in pages:
+        for block in page.body.raw_data:
+            if block.get("type") == "performance":
+                ids.update(raw_performer_ids((block.get("value") or {}).get("performers")))
+    return ids
+
+
+def performers_by_id(pages) -> dict[int, Person]:
+    """The performers of a whole listing in ONE query (none when no section names anyone)."""
+    ids = performer_ids(pages)
+    return Person.objects.in_bulk(ids) if ids else {}
+
+
+def shown_ids(reviews) -> tuple[set[int], set[int]]:
+    """(person ids, studio ids) that reviews show, read from their loaded credits (load them
+    first with `with_credits` or `load_credits`, or each relation costs a query)."""
+    person_ids: set[int] = set()
+    studio_ids: set[int] = set()
+    for page in reviews:
+        for relation in PERSON_CREDITS:
+            person_ids.update(credit.person_id for credit in getattr(page, relation).all())
+        for relation in STUDIO_CREDITS:
+            studio_ids.update(credit.studio_id for credit in getattr(page, relation).all())
+        if page.author_id:
+            person_ids.add(page.author_id)
+        if page.distributor_id:
+            studio_ids.add(page.distributor_id)
+        person_ids |= performer_ids([page])
+    return person_ids, studio_ids
+
+
+class ReviewPage(Page):
+    """One film review: its facts, its credits and its sections."""
+
+    film_title = models.CharField(
+        max_length=255, help_text="The film's title alone, e.g. Ballerina."
+    )
+    intro = RichTextField(
+        features=["bold", "italic", "link"],
+        blank=True,
+        help_text="The standfirst: a sentence or two under the headline.",
+    )
+    poster = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The film's poster, portrait; shown beside the facts and in link previews.",
+    )
+    mpa_rating = models.CharField(
+        "MPA rating",
+        max_length=5,
+        choices=MPARating.choices,
+        blank=True,
+        help_text="The film's MPA rating; 'not rated' when it was released without one.",
+    )
+    mpa_rating_reason = models.CharField(
+        "rating reason",
+        max_length=255,
+        blank=True,
+        help_text="Why the film got its rating, e.g. 'strong violence and language'.",
+    )
+    runtime_minutes = models.PositiveSmallIntegerField(
+        "runtime",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="In minutes: 125 is shown as 2 hours and 5 minutes.",
+    )
+    release_date = models.DateField(
+        null=True, blank=True, help_text="The film's first theatrical release in the US."
+    )
+    distributor = models.ForeignKey(
+        Studio,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="distributed_reviews",
+        help_text="The studio that releases the film in cinemas, e.g. Lionsgate.",
+    )
+    author = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="authored_reviews",
+        help_text="The critic who wrote the review.",
+    )
+    score = models.DecimalField(
+        max_digits=2,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("5"))],
+        help_text="Optional, from 0 to 5 in halves.",
+    )
+    import_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="sha256 of the plain-text review this page was last imported from.",
+    )
+    body = StreamField(
+        ReviewBodyBlock(),
+        blank=True,
+        help_text="A synopsis first, then performance and critique sections, "
+        "then the final statement.",
+    )
+
+    objects = PageManager.from_queryset(ReviewPageQuerySet)()
+
+    base_form_class = ReviewPageForm
+    parent_page_types = ["review_pages.ReviewIndexPage"]
+    subpage_types: list[str] = []
+    template = "review_pages/review_page.html"
+
+    content_panels = [
+        TitleFieldPanel(
+            "title",
+            heading="headline",
+            help_text="The headline readers see, e.g. 'Ballerina' Review: A Spin-off That Twirls.",
+        ),
+        FieldPanel("film_title"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    facts_panels = [
+        FieldRowPanel([FieldPanel("mpa_rating"), FieldPanel("mpa_rating_reason")]),
+        FieldRowPanel([FieldPanel("runtime_minutes"), FieldPanel("release_date")]),
+        FieldPanel("poster"),
+    ]
+    credits_panels = [
+        MultipleChooserPanel(
+            "directors",
+            chooser_field_name="person",
+            label="directors",
+            help_text=PEOPLE_CHOOSER_HELP,
+        ),
+        MultipleChooserPanel(
+            "writers", chooser_field_name="person", label="writers", help_text=PEOPLE_CHOOSER_HELP
+        ),
+        MultipleChooserPanel(
+            "cast",
+            chooser_field_name="person",
+            label="cast",
+            help_text="In billing order, each with the character they play. " + PEOPLE_CHOOSER_HELP,
+        ),
+        MultipleChooserPanel(
+            "production_companies",
+            chooser_field_name="studio",
+            label="production companies",
+            help_text="Search the studios library; use “Add a new studio” in the chooser "
+            "for one that is not there yet.",
+        ),
+        FieldPanel("distributor"),
+        MultiFieldPanel([FieldPanel("author"), FieldPanel("score")], heading="the critic"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Review"),
+            ObjectList(facts_panels, heading="Film facts"),
+            ObjectList(credits_panels, heading="Credits"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("film_title", boost=3),
+        index.AutocompleteField("film_title"),
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("mpa_rating"),
+        index.FilterField("release_date"),
+        index.RelatedFields(
+            "directors", [index.RelatedFields("person", [index.SearchField("name")])]
+        ),
+        index.RelatedFields(
+            "writers", [index.RelatedFields("person", [index.SearchField("name")])]
+        ),
+        index.RelatedFields(
+            "cast",
+            [
+                index.RelatedFields("person", [index.SearchField("name")]),
+                index.SearchField("character"),
+            ],
+        ),
+        index.RelatedFields(
+            "production_companies", [index.RelatedFields("studio", [index.SearchField("name")])]
+        ),
+        index.RelatedFields("distributor", [index.SearchField("name")]),
+        index.RelatedFields("author", [index.SearchField("name")]),
+    ]
+
+    api_fields = [APIField(name) for name in REVIEW_API_FIELDS]
+
+    class Meta:
+        verbose_name = "review"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.mpa_rating_reason and not self.mpa_rating:
+            errors["mpa_rating"] = "Choose the rating that this reason explains."
+        problem = score_problem(self.score)
+        if problem:
+            errors["score"] = problem
+        if errors:
+            raise ValidationError(errors)
+
+    @cached_property
+    def runtime_display(self) -> str:
+        return text.format_runtime(self.runtime_minutes)
+
+    @property
+    def iso_duration(self) -> str:
+        return text.iso_duration(self.runtime_minutes)
+
+    def credited_ids(self) -> tuple[set[int], set[int]]:
+        """(person ids, studio ids) this review credits as saved: every credit, the critic,
+        the distributor and the performers named in its sections. Four small queries."""
+        person_ids: set[int] = set()
+        for model, target in PERSON_CREDITS.values():
+            rows = model.objects.filter(page_id=self.pk).values_list(f"{target}_id", flat=True)
+            person_ids.update(rows)
+        if self.author_id:
+            person_ids.add(self.author_id)
+        person_ids |= performer_ids([self])
+        studio_ids: set[int] = set()
+        for model, target in STUDIO_CREDITS.values():
+            rows = model.objects.filter(page_id=self.pk).values_list(f"{target}_id", flat=True)
+            studio_ids.update(rows)
+        if self.distributor_id:
+            studio_ids.add(self.distributor_id)
+        return person_ids, studio_ids
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if not getattr(request, "is_preview", False):
+            # A preview's credits live unsaved on this object: loading them would replace
+            # them with the saved ones.
+            load_credits([self])
+            person_ids, studio_ids = shown_ids([self])
+            shown.record(reviews=[self.pk], people=person_ids, studios=studio_ids)
+        links = IndexLinks.for_review(self, request)
+        context["index_links"] = links
+        context["credits"] = refs.review_credits(self, links)
+        context["review_pages_head"] = "review"  # which head tags `{% review_pages_head %}` gives
+        return context

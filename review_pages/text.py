@@ -1,0 +1,40 @@
+"""How a review's facts and rich text read: runtimes, plain-text descriptions, display HTML."""
+
+from __future__ import annotations
+
+from html import unescape
+
+from django.utils.html import strip_tags
+from wagtail.rich_text import expand_db_html
+
+
+def format_runtime(minutes: int | None) -> str:
+    """125 -> "2 Hours and 5 Minutes", the way reviews write it."""
+    if not minutes:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} Hour{'s' if hours != 1 else ''}")
+    if rest:
+        parts.append(f"{rest} Minute{'s' if rest != 1 else ''}")
+    return " and ".join(parts)
+
+
+def iso_duration(minutes: int | None) -> str:
+    """125 -> "PT2H5M" (ISO 8601, for schema.org)."""
+    if not minutes:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    return "PT" + (f"{hours}H" if hours else "") + (f"{rest}M" if rest else "")
+
+
+def plain_text(html: str) -> str:
+    """Rich text as one line of plain text (tags dropped, entities decoded, spaces folded)."""
+    return " ".join(unescape(strip_tags(html or "")).split())
+
+
+def rich_text_html(value) -> str:
+    """Display HTML of rich text (database HTML or a RichText value): page and document links
+    resolved, no internal markup."""
+    return expand_db_html(value.source if hasattr(value, "source") else str(value or ""))

@@ -1,0 +1,54 @@
+"""The demo site's production settings refuse unsafe values."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def run_check(settings_module, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+    }
+    environment.update(env, DJANGO_SETTINGS_MODULE=settings_module)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check"],
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_check("reviewsite.settings.production", ALLOWED_HOSTS="example.com")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_check("reviewsite.settings.production", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_refuses_wildcard_hosts():
+    result = run_check("reviewsite.settings.production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="*")
+    assert result.returncode != 0
+    assert "refused in production" in result.stderr
+
+
+def test_production_runs_with_its_environment_and_never_debug():
+    result = run_check(
+        "reviewsite.settings.production", SECRET_KEY="k" * 50, ALLOWED_HOSTS="reviews.example"
+    )
+    assert result.returncode == 0, result.stderr
+    from reviewsite.settings import base
+
+    assert base.DEBUG is False
+    assert "dev-only" not in Path(base.__file__).read_text()

@@ -1,0 +1,28 @@
+"""`manage.py setup_site`: the demo's site root, demo reviews and admin login, once."""
+
+import io
+
+from django.core.management import call_command
+from wagtail.models import Page
+
+from review_pages.models import ReviewPage
+from tests.support.importing import row_counts
+
+
+def test_setup_site_loads_the_samples_once(index_page, monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-test-password-1234")
+    call_command("setup_site", stdout=io.StringIO())
+    assert ReviewPage.objects.live().child_of(index_page).count() == 4
+    assert ReviewPage.objects.live().search("Copper Saints")
+    before = row_counts()
+    out = io.StringIO()
+    call_command("setup_site", stdout=out)
+    assert "0 imported, 0 updated, 4 unchanged, 0 refused" in out.getvalue()
+    assert row_counts() == before
+
+
+def test_index_page_is_the_site_root(index_page):
+    from wagtail.models import Site
+
+    assert Site.objects.get(is_default_site=True).root_page_id == index_page.pk
+    assert Page.objects.get(pk=index_page.pk).depth == 2

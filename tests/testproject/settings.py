@@ -1,0 +1,126 @@
+"""The plugin's test project: a minimal Wagtail site, set up as docs/installation.md says.
+
+No `reviewsite` here: the plugin's suite proves it works in a host of its own. The database
+comes from DATABASE_URL (SQLite by default; CI also runs PostgreSQL and MariaDB), the cache
+from REDIS_URL (a per-process cache by default).
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+
+HERE = Path(__file__).resolve().parent
+
+DEBUG = False
+SECRET_KEY = "plugin-tests-only"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+INSTALLED_APPS = [
+    # The plugin and what it needs (docs/installation.md)
+    "people",
+    "review_pages",
+    "wagtail_modeladmin",
+    "wagtail.contrib.routable_page",
+    "wagtail.api.v2",
+    "rest_framework",
+    # Opt-in parts the suite covers too
+    "review_pages.cache",
+    "review_pages.contrib.postgres_search",
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
+    # What `wagtail start` gives a site
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "review_pages.cache.middleware.TaggedResponseCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "tests.testproject.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [HERE / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{Path(tempfile.gettempdir()) / 'review-pages-tests.sqlite3'}"
+    )
+}
+_engine = DATABASES["default"]["ENGINE"]
+if _engine == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"review-pages-test-{os.getpid()}.sqlite3")
+    }
+elif _engine == "django.db.backends.mysql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"charset": "utf8mb4"})
+    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"review-pages-tests-{os.getpid()}",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(tempfile.gettempdir()) / "review-pages-static"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="review-pages-test-media-")
+MEDIA_URL = "/media/"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+WAGTAIL_SITE_NAME = "The Test Gazette"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILAPI_LIMIT_MAX = 100
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
