@@ -6,9 +6,11 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install browser-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser bench bench-import soak backup restore clean
+.PHONY: run serve install browser-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser dist matrix bench bench-import soak backup restore clean
 
-$(BIN)/activate: requirements.txt requirements-dev.txt
+# The virtualenv, with the plugin installed from this checkout in editable mode (the first
+# line of requirements.txt), so the demo site uses it exactly as a host does.
+$(BIN)/activate: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
@@ -56,6 +58,7 @@ restore: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -89,5 +92,17 @@ bench: install
 bench-import: install
 	$(PY) bench/import_bench.py
 
+# The plugin's distribution: sdist and wheel in dist/, checked (metadata, and what the wheel
+# holds: templates, static files and migrations, and nothing of the demo).
+dist: install
+	rm -rf dist build
+	$(PY) -m build --outdir dist . >/dev/null
+	$(BIN)/twine check --strict dist/*
+	$(BIN)/pytest tests/packaging -q -p no:cacheprovider
+
+# The plugin's suite across the supported Django versions (noxfile.py), on SQLite.
+matrix: install
+	$(BIN)/nox --no-color -s plugin
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .nox build dist *.egg-info
