@@ -97,6 +97,7 @@ bench-import: install
 dist: install
 	rm -rf dist build
 	$(PY) -m build --outdir dist . >/dev/null
+	rm -rf build
 	$(BIN)/twine check --strict dist/*
 	$(BIN)/pytest tests/packaging -q -p no:cacheprovider
 

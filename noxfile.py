@@ -42,7 +42,10 @@ def interpreter(version: str) -> str:
     ids=[f"django-{django}" for django, _ in MATRIX],
 )
 def plugin(session, django):
-    session.install(f"Django~={django}.0", ".[test]", "psycopg[binary]", "mysqlclient")
+    database_drivers = {"postgres": "psycopg[binary]", "mysql": "mysqlclient"}
+    database = os.environ.get("DATABASE_URL", "")
+    drivers = [driver for scheme, driver in database_drivers.items() if database.startswith(scheme)]
+    session.install(f"Django~={django}.0", ".[test]", *drivers)
     session.run("python", "-c", "import django, wagtail; print(django.VERSION, wagtail.VERSION)")
     session.run(
         "pytest",

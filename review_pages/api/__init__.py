@@ -39,7 +39,6 @@ def register_v3_routers(api=None) -> None:
         from wagtail.api.v3.api import api
     if id(api) in _registered_v3:
         return
-    api.add_router("/reviews/", v3.reviews_router)
-    api.add_router("/people/", v3.people_router)
-    api.add_router("/studios/", v3.studios_router)
+    for prefix, router in v3.make_routers().items():
+        api.add_router(prefix, router)
     _registered_v3.add(id(api))

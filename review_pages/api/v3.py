@@ -1,8 +1,8 @@
 """API v3 routers (django-ninja): public, read-only reviews, people and studios.
 
 Add them to Wagtail's v3 API with `review_pages.api.register_v3_routers` (the plugin's URL
-include does): `reviews_router` at `/reviews/`, `people_router` at `/people/`,
-`studios_router` at `/studios/`. Every answer is typed by `schemas`, so the OpenAPI document
+include does), which mounts `make_routers()`: reviews at `/reviews/`, people at `/people/`,
+studios at `/studios/`. Every answer is typed by `schemas`, so the OpenAPI document
 describes it.
 """
 
@@ -82,10 +82,13 @@ def _check_limit(limit: int) -> None:
 
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
-    """An absolute API URL, on the same base as Wagtail's own `detail_url`s."""
+    """An absolute URL of this API (whatever namespace it is mounted under), on the same
+    base as Wagtail's own `detail_url`s."""
+    match = getattr(request, "resolver_match", None)
+    namespace = match.namespace if match is not None and match.namespace else NAMESPACE
     try:
-        return get_full_url(request, reverse(f"{NAMESPACE}:{name}", kwargs=kwargs))
-    except NoReverseMatch:  # the router is mounted elsewhere
+        return get_full_url(request, reverse(f"{namespace}:{name}", kwargs=kwargs))
+    except NoReverseMatch:
         return ""
 
 
@@ -119,16 +122,6 @@ def _review_object(page, context: shapes.ShapeContext) -> dict:
     return shapes.review_object(page, context, detail_url=detail_url)
 
 
-reviews_router = Router(tags=["reviews"])
-
-
-@reviews_router.get(
-    "/",
-    response=schemas.ReviewList,
-    url_name="review_list",
-    operation_id="reviews_list",
-    summary="List published reviews",
-)
 def list_reviews(request: HttpRequest, params: ReviewQuery = Query(...)):  # noqa: B008
     _check_limit(params.limit)
     filters = ReviewFilters.from_api_query(
@@ -155,13 +148,6 @@ def list_reviews(request: HttpRequest, params: ReviewQuery = Query(...)):  # noq
     return {"count": count, "items": items}
 
 
-@reviews_router.get(
-    "/{review_id}/",
-    response=schemas.Review,
-    url_name="review_detail",
-    operation_id="reviews_detail",
-    summary="A published review, by id",
-)
 def review_detail(
     request: HttpRequest,
     review_id: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008
@@ -174,13 +160,6 @@ def review_detail(
     return data
 
 
-@reviews_router.get(
-    "/by-slug/{slug}/",
-    response=schemas.Review,
-    url_name="review_by_slug",
-    operation_id="reviews_by_slug",
-    summary="A published review, by slug",
-)
 def review_by_slug(request: HttpRequest, slug: str):
     page = _reviews().filter(slug=slug).order_by("path").first()
     if page is None:
@@ -252,24 +231,11 @@ def _entity_detail(request: HttpRequest, model, kind: str, **lookup) -> dict:
     return data
 
 
-people_router = Router(tags=["people"])
-studios_router = Router(tags=["studios"])
-
-
-@people_router.get(
-    "/", response=schemas.PersonList, url_name="person_list", operation_id="people_list"
-)
 def list_people(request: HttpRequest, params: EntityQuery = Query(...)):  # noqa: B008
     """People credited on reviews, by name; `search=` matches names."""
     return _entity_list(request, params, Person, "person")
 
 
-@people_router.get(
-    "/{person_id}/",
-    response=schemas.PersonDetail,
-    url_name="person_detail",
-    operation_id="people_detail",
-)
 def person_detail(
     request: HttpRequest,
     person_id: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008
@@ -278,31 +244,16 @@ def person_detail(
     return _entity_detail(request, Person, "person", pk=person_id)
 
 
-@people_router.get(
-    "/by-slug/{slug}/",
-    response=schemas.PersonDetail,
-    url_name="person_by_slug",
-    operation_id="people_by_slug",
-)
 def person_by_slug(request: HttpRequest, slug: str):
     """A person by slug, with their credits across published reviews."""
     return _entity_detail(request, Person, "person", slug=slug)
 
 
-@studios_router.get(
-    "/", response=schemas.StudioList, url_name="studio_list", operation_id="studios_list"
-)
 def list_studios(request: HttpRequest, params: EntityQuery = Query(...)):  # noqa: B008
     """Studios credited on reviews, by name; `search=` matches names."""
     return _entity_list(request, params, Studio, "studio")
 
 
-@studios_router.get(
-    "/{studio_id}/",
-    response=schemas.StudioDetail,
-    url_name="studio_detail",
-    operation_id="studios_detail",
-)
 def studio_detail(
     request: HttpRequest,
     studio_id: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008
@@ -311,12 +262,66 @@ def studio_detail(
     return _entity_detail(request, Studio, "studio", pk=studio_id)
 
 
-@studios_router.get(
-    "/by-slug/{slug}/",
-    response=schemas.StudioDetail,
-    url_name="studio_by_slug",
-    operation_id="studios_by_slug",
-)
 def studio_by_slug(request: HttpRequest, slug: str):
     """A studio by slug, with its credits across published reviews."""
     return _entity_detail(request, Studio, "studio", slug=slug)
+
+
+def make_routers() -> dict[str, Router]:
+    """The plugin's v3 routers, by mount point, made anew for each API (a ninja router
+    belongs to one API, so a site can add them to an API of its own)."""
+    reviews = Router(tags=["reviews"])
+    people = Router(tags=["people"])
+    studios = Router(tags=["studios"])
+    reviews.get(
+        "/",
+        response=schemas.ReviewList,
+        url_name="review_list",
+        operation_id="reviews_list",
+        summary="List published reviews",
+    )(list_reviews)
+    reviews.get(
+        "/{review_id}/",
+        response=schemas.Review,
+        url_name="review_detail",
+        operation_id="reviews_detail",
+        summary="A published review, by id",
+    )(review_detail)
+    reviews.get(
+        "/by-slug/{slug}/",
+        response=schemas.Review,
+        url_name="review_by_slug",
+        operation_id="reviews_by_slug",
+        summary="A published review, by slug",
+    )(review_by_slug)
+    people.get(
+        "/", response=schemas.PersonList, url_name="person_list", operation_id="people_list"
+    )(list_people)
+    people.get(
+        "/{person_id}/",
+        response=schemas.PersonDetail,
+        url_name="person_detail",
+        operation_id="people_detail",
+    )(person_detail)
+    people.get(
+        "/by-slug/{slug}/",
+        response=schemas.PersonDetail,
+        url_name="person_by_slug",
+        operation_id="people_by_slug",
+    )(person_by_slug)
+    studios.get(
+        "/", response=schemas.StudioList, url_name="studio_list", operation_id="studios_list"
+    )(list_studios)
+    studios.get(
+        "/{studio_id}/",
+        response=schemas.StudioDetail,
+        url_name="studio_detail",
+        operation_id="studios_detail",
+    )(studio_detail)
+    studios.get(
+        "/by-slug/{slug}/",
+        response=schemas.StudioDetail,
+        url_name="studio_by_slug",
+        operation_id="studios_by_slug",
+    )(studio_by_slug)
+    return {"/reviews/": reviews, "/people/": people, "/studios/": studios}

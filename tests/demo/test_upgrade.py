@@ -1,0 +1,92 @@
+"""A database made by version 0.1's `make run` upgrades to today's migrations with nothing
+lost: the site root, every page and revision, the credits, the groups, the workflow."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+STATE = """
+import json
+from django.contrib.auth.models import Group
+from django.db.migrations.recorder import MigrationRecorder
+from wagtail.models import GroupPagePermission, Page, Revision, Site, Workflow, WorkflowPage
+from people.models import Person, Studio
+from review_pages.models import ReviewCastMember, ReviewIndexPage, ReviewPage
+
+site = Site.objects.get(is_default_site=True)
+print(json.dumps({
+    "site_root": [site.root_page_id, type(site.root_page.specific).__name__],
+    "pages": sorted([p.pk, p.path, p.title, p.live] for p in Page.objects.all()),
+    "reviews": sorted(ReviewPage.objects.values_list("pk", "film_title", "import_fingerprint")),
+    "revisions": Revision.objects.count(),
+    "people": sorted(Person.objects.values_list("pk", "slug")),
+    "studios": sorted(Studio.objects.values_list("pk", "slug")),
+    "cast": sorted(ReviewCastMember.objects.values_list("page_id", "person_id", "character")),
+    "groups": sorted(
+        [g.name, sorted(g.permissions.values_list("codename", flat=True))]
+        for g in Group.objects.all()
+    ),
+    "page_permissions": sorted(
+        GroupPagePermission.objects.values_list("group__name", "page_id", "permission__codename")
+    ),
+    "workflows": sorted(Workflow.objects.values_list("name", "active")),
+    "workflow_pages": sorted(WorkflowPage.objects.values_list("page_id", "workflow__name")),
+    "applied": sorted(
+        MigrationRecorder.Migration.objects.filter(
+            app__in=["review_pages", "reviewsite"]
+        ).values_list("app", "name")
+    ),
+}))
+"""
+
+
+def manage(*args, stage: str, database: Path) -> str:
+    environment = {
+        key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="tests.demo.upgrade_settings",
+        UPGRADE_STAGE=stage,
+        UPGRADE_DATABASE=str(database),
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def state(stage: str, database: Path) -> dict:
+    return json.loads(manage("shell", "-c", STATE, stage=stage, database=database).splitlines()[-1])
+
+
+def test_a_database_made_by_version_0_1_upgrades_with_nothing_lost(tmp_path):
+    database = tmp_path / "made-by-0.1.sqlite3"
+    # As 0.1's `make run` made it: migrate (its data migrations made the review index the
+    # site root and set up the groups and workflow), then import the demo reviews.
+    manage("migrate", "--noinput", stage="old", database=database)
+    manage("import_reviews", str(ROOT / "samples"), "--publish", stage="old", database=database)
+    before = state("old", database)
+    assert before["site_root"][1] == "ReviewIndexPage"
+    assert len(before["reviews"]) == 4 and before["workflow_pages"]
+
+    out = manage("migrate", "--noinput", stage="new", database=database)
+    after = state("new", database)
+
+    assert "Applying reviewsite.0001_review_index_as_site_root... OK" in out
+    assert "Applying reviewsite.0002_editors_and_moderators... OK" in out
+    assert "review_pages.000" not in out  # the plugin's own were applied already
+    for key in before:
+        if key != "applied":
+            assert after[key] == before[key], key
+    assert {tuple(row) for row in before["applied"]} < {tuple(row) for row in after["applied"]}
+    manage("check", stage="new", database=database)
