@@ -1,12 +1,27 @@
 """People and studios credited on reviews: shared snippet libraries."""
 
-from django.db import models
+from django.db import connection, models
+from django.db.models import Q
 from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from .naming import free_slug, normalise_name
+from .naming import FreeSlugs, accent_and_case_folded, normalise_name
+
+
+def slug_key():
+    """How the database compares slugs: exactly, or ignoring accents and case (MySQL and
+    MariaDB's default collations), so that "zoe-marchetti" and "zoë-marchetti" collide."""
+    return accent_and_case_folded if connection.vendor == "mysql" else None
+
+
+def slugs_starting_with(base: str) -> Q:
+    """The slugs that may collide with `base` or its numbered forms, compared as the
+    database compares them (Django's `startswith` is binary on MySQL)."""
+    if connection.vendor == "mysql":
+        return Q(slug__istartswith=base)
+    return Q(slug__startswith=base)
 
 
 class CreditedEntity(index.Indexed, models.Model):
@@ -55,8 +70,8 @@ class CreditedEntity(index.Indexed, models.Model):
         `taken` lets bulk code reserve slugs it has not saved yet.
         """
         base = cls.slug_base(name)
-        candidates = cls.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-        return free_slug(base, set(candidates) | (taken or set()))
+        candidates = cls.objects.filter(slugs_starting_with(base)).values_list("slug", flat=True)
+        return FreeSlugs([*candidates, *(taken or ())], key=slug_key()).take(base)
 
     @classmethod
     def slug_base(cls, name: str) -> str:

@@ -4,6 +4,7 @@ Pure standard library: the plain-text parser imports it without touching Django.
 """
 
 import unicodedata
+from collections.abc import Callable, Iterable
 
 #: Non-breaking and figure spaces, read as plain spaces everywhere a name or text is read.
 NBSP_FOLD = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
@@ -24,9 +25,26 @@ def normalise_name(name: str) -> str:
     return " ".join(text.split())
 
 
-def free_slug(base: str, used: set[str]) -> str:
-    """`base`, or the first of `base-2`, `base-3`, ... not in `used`."""
-    slug, counter = base, 2
-    while slug in used:
-        slug, counter = f"{base}-{counter}", counter + 1
-    return slug
+def accent_and_case_folded(text: str) -> str:
+    """`text` as MySQL's default collations compare it: accents and case ignored."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+class FreeSlugs:
+    """Hands out slugs not in use: `base`, else `base-2`, `base-3`, ...
+
+    `key` says how the database compares slugs (None: exactly), so that a slug it would
+    take for one already in use is never handed out.
+    """
+
+    def __init__(self, used: Iterable[str] = (), key: Callable[[str], str] | None = None):
+        self.key = key or (lambda slug: slug)
+        self._used = {self.key(slug) for slug in used}
+
+    def take(self, base: str) -> str:
+        slug, counter = base, 2
+        while self.key(slug) in self._used:
+            slug, counter = f"{base}-{counter}", counter + 1
+        self._used.add(self.key(slug))
+        return slug

@@ -26,6 +26,8 @@ def draft_references() -> dict[Key, set[Key]]:
     referenced_by: dict[Key, set[Key]] = defaultdict(set)
     for revision in drafts:
         source = (revision.base_content_type_id, str(revision.object_id))
+        # Private Wagtail API (no public one reads an unsaved object's references), pinned by
+        # tests/plugin/test_compat.py.
         references = ReferenceIndex._extract_references_from_object(revision.as_object())
         for type_id, object_id, *_ in references:
             referenced_by[(type_id, str(object_id))].add(source)

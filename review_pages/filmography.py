@@ -59,6 +59,15 @@ def studio_filmography(studio, reviews) -> list[FilmographyRole]:
     return [role for role in roles if role.entries]
 
 
+def find_by_slug(model, slug: str):
+    """The person or studio with this slug, or None. MySQL's default collations compare
+    slugs ignoring accents and case: the exact one wins, else the first that compares equal
+    (the caller redirects to its own address)."""
+    matches = list(model.objects.filter(slug=slug).order_by("pk")[:10])
+    exact = [match for match in matches if match.slug == slug]
+    return (exact or matches or [None])[0]
+
+
 def listed_review_ids(roles: list[FilmographyRole]) -> list[int]:
     """The reviews a filmography lists (it shows them: unpublishing one changes it)."""
     return sorted({entry.review.pk for role in roles for entry in role.entries})

@@ -21,6 +21,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIView
 from people.models import Person, Studio
 
 from .. import shown
+from ..filmography import find_by_slug
 from ..filters import ReviewFilters
 from ..links import IndexLinks
 from ..models import REVIEW_API_FIELDS, ReviewPage, load_credits, performers_by_id, shown_ids
@@ -288,7 +289,10 @@ class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
 
     def find_object(self, queryset, request):
         if "slug" in request.GET:
-            return queryset.get(slug=request.GET["slug"])
+            found = find_by_slug(self.model, request.GET["slug"])
+            if found is None or not queryset.filter(pk=found.pk).exists():
+                raise self.model.DoesNotExist
+            return found
         try:
             return super().find_object(queryset, request)
         except (ValueError, ValidationError) as error:

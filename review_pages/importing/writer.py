@@ -38,10 +38,10 @@ from functools import reduce
 from operator import or_
 from pathlib import Path
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.log_actions import log
@@ -50,8 +50,8 @@ from wagtail.search import index as search_index
 from wagtail.search.backends import get_search_backends
 from wagtail.signals import page_published, published
 
-from people.models import Person, Studio
-from people.naming import free_slug, normalise_name
+from people.models import Person, Studio, slug_key, slugs_starting_with
+from people.naming import FreeSlugs, normalise_name
 
 from ..models import (
     ReviewCastMember,
@@ -277,10 +277,27 @@ def refresh_query_statistics() -> None:
     Without statistics, SQLite's planner reads the search index by content type first and
     runs the full-text match once per indexed object of that type: a name search took about
     1 s with 20,000 people indexed, and 10 ms after `ANALYZE`. PostgreSQL's autovacuum
-    analyses eventually; doing it at once costs well under a second.
+    analyses eventually; doing it at once costs well under a second. MySQL analyses named
+    tables (the plugin's and the search index's), and commits as it does: there it waits
+    for a moment outside any transaction (InnoDB keeps its statistics up to date anyway).
     """
+    if connection.vendor == "mysql" and connection.in_atomic_block:
+        return
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        if connection.vendor == "mysql":
+            labels = {"people", "review_pages", "wagtailsearch", "modelsearch"}
+            tables = [
+                model._meta.db_table
+                for config in apps.get_app_configs()
+                if config.label in labels
+                for model in config.get_models()
+                if model._meta.managed and not model._meta.proxy
+            ]
+            quoted = ", ".join(connection.ops.quote_name(table) for table in tables)
+            cursor.execute(f"ANALYZE TABLE {quoted}")  # noqa: S608 - the models' own tables
+            cursor.fetchall()
+        else:
+            cursor.execute("ANALYZE")
 
 
 # ------------------------------------------------------------------------------------------
@@ -441,27 +458,27 @@ class ReviewImporter:
         bases = [model.slug_base(name) for name in names]
         used = set(
             model.objects.filter(
-                reduce(or_, (Q(slug__startswith=base) for base in set(bases)))
+                reduce(or_, (slugs_starting_with(base) for base in set(bases)))
             ).values_list("slug", flat=True)
         )
-        objects = []
-        for name, base in zip(names, bases, strict=True):
-            slug = free_slug(base, used)
-            used.add(slug)
-            objects.append(model(name=name, slug=slug, match_name=_key(name)))
-        return objects
+        free = FreeSlugs(used, key=slug_key())
+        return [
+            model(name=name, slug=free.take(base), match_name=_key(name))
+            for name, base in zip(names, bases, strict=True)
+        ]
 
     def _unique_slug(self, parent, review) -> str:
         """The film's slug; taken, with its release year; then numbered."""
         base = slugify(review.film_title, allow_unicode=True)[:200] or "review"
         taken = set(
             Page.objects.child_of(parent)
-            .filter(slug__startswith=base)
+            .filter(slugs_starting_with(base))
             .values_list("slug", flat=True)
         )
-        if base in taken and review.release_date:
+        free = FreeSlugs(taken, key=slug_key())
+        if review.release_date and free.key(base) in {free.key(slug) for slug in taken}:
             base = f"{base}-{review.release_date.year}"
-        return free_slug(base, taken)
+        return free.take(base)
 
     def _create(self, parent, review, people, studios, fingerprint) -> ReviewPage:
         """One insert of the page and its credits, one revision, indexed once."""

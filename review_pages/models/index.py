@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.http import urlencode
 from wagtail.admin.panels import FieldPanel
@@ -16,7 +16,12 @@ from people.models import Person, Studio
 
 from .. import refs, search, shown
 from ..conf import reviews_settings
-from ..filmography import listed_review_ids, person_filmography, studio_filmography
+from ..filmography import (
+    find_by_slug,
+    listed_review_ids,
+    person_filmography,
+    studio_filmography,
+)
 from ..filters import ReviewFilters
 from ..links import IndexLinks
 from ..text import plain_text
@@ -109,14 +114,22 @@ class ReviewIndexPage(RoutablePageMixin, Page):
 
     @path("people/<str:slug>/", name="person")
     def person_filmography(self, request, slug):
-        person = get_object_or_404(Person, slug=slug)
+        person = find_by_slug(Person, slug)
+        if person is None:
+            raise Http404(f"No person has the slug {slug!r}.")
+        if person.slug != slug:
+            return redirect(IndexLinks.for_index(self, request).person(person.slug), permanent=True)
         roles = person_filmography(person, self.reviews())
         shown.record(people=[person.pk])
         return self.render_filmography(request, person, "person", roles)
 
     @path("studios/<str:slug>/", name="studio")
     def studio_filmography(self, request, slug):
-        studio = get_object_or_404(Studio, slug=slug)
+        studio = find_by_slug(Studio, slug)
+        if studio is None:
+            raise Http404(f"No studio has the slug {slug!r}.")
+        if studio.slug != slug:
+            return redirect(IndexLinks.for_index(self, request).studio(studio.slug), permanent=True)
         roles = studio_filmography(studio, self.reviews())
         shown.record(studios=[studio.pk])
         return self.render_filmography(request, studio, "studio", roles)

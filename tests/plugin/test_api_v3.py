@@ -272,3 +272,16 @@ def expected_fields():
     from tests.support.api_support import REVIEW_FIELDS
 
     return REVIEW_FIELDS
+
+
+def test_the_review_shape_is_defined_once():
+    """The model's api_fields, the shape builders and the OpenAPI types name the same fields."""
+    from review_pages.api.schemas import Review
+    from review_pages.api.shapes import REVIEW_FIELDS
+    from review_pages.models import REVIEW_API_FIELDS, ReviewPage
+
+    assert [field.name for field in ReviewPage.api_fields] == list(REVIEW_API_FIELDS)
+    assert list(REVIEW_FIELDS) == list(REVIEW_API_FIELDS)
+    assert [name for name in Review.model_fields if name not in {"id", "meta", "title"}] == list(
+        REVIEW_API_FIELDS
+    )

@@ -99,3 +99,22 @@ def test_install_is_idempotent():
     compat.install()
     compat.install()
     assert wagtail_v3_api.get_openapi_schema is before
+
+
+def test_wagtail_reference_extraction_still_yields_what_people_usage_reads(
+    make_review, person_factory
+):
+    """people.usage reads the references of unpublished drafts with Wagtail's private
+    `ReferenceIndex._extract_references_from_object` (no public API reads an unsaved
+    object's references): (content type id, object id, model path, content path)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    from people.models import Person
+
+    critic = person_factory(name="Ada Reference")
+    review = make_review(film_title="Referenced", author=critic)
+    references = list(ReferenceIndex._extract_references_from_object(review))
+    person_type = ContentType.objects.get_for_model(Person).pk
+    assert all(len(reference) == 4 for reference in references)
+    assert (person_type, str(critic.pk)) in {(ct, str(pk)) for ct, pk, *_ in references}

@@ -119,6 +119,8 @@ def test_an_import_refreshes_the_query_planner_statistics(index_page):
     `refresh_query_statistics`): without it SQLite searched names in ~1 s at 20,000 people."""
     from django.db import connection
 
+    if connection.vendor == "mysql":
+        pytest.skip("MySQL's ANALYZE TABLE commits: it never runs inside a test's transaction")
     if connection.vendor == "sqlite":
         statistics_query = (
             "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'wagtailsearch_indexentry'"

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.support.factories import complete_body, credit, publish
+from tests.support.search import needs_search_index
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,7 @@ def test_search_finds_headline_film_title_intro_and_section_text(client, catalog
     assert "courier" in _search(client, "syndicate")  # synopsis text, shown in the excerpt
 
 
+@needs_search_index
 def test_searching_a_person_finds_every_review_crediting_them(client, catalogue):
     html = _search(client, "Marchetti")
     assert "The Lantern Keeper" in html and "Low Tide" in html
@@ -76,6 +78,7 @@ def test_searching_a_person_finds_every_review_crediting_them(client, catalogue)
     assert 'href="/people/zo%C3%AB-marchetti/"' in people
 
 
+@needs_search_index
 def test_searching_a_studio_lists_it_and_its_live_reviews(client, catalogue):
     html = _search(client, "Harbourlight Pictures")
     assert "The Lantern Keeper" in html and "Low Tide" in html
@@ -86,6 +89,7 @@ def test_searching_a_studio_lists_it_and_its_live_reviews(client, catalogue):
     assert 'href="/studios/harbourlight-pictures/"' in _search(client, "Harbour")
 
 
+@needs_search_index
 def test_excerpt_shows_and_marks_the_matching_passage(client, catalogue):
     html = _search(client, "chromatic")
     assert "Relentless <mark>chromatic</mark> montage." in html
@@ -93,6 +97,7 @@ def test_excerpt_shows_and_marks_the_matching_passage(client, catalogue):
     assert "Zoë <mark>Marchetti</mark> (Ada Venn)" in html
 
 
+@needs_search_index
 def test_credits_added_later_are_found_after_republishing(client, make_review, person_factory):
     review = make_review(film_title="Quiet Fields")
     newcomer = person_factory(name="Oluwaseun Adeyemi")
