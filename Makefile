@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install browser-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser dist matrix bench bench-import soak backup restore clean
+.PHONY: run serve install browser-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser dist matrix host-check bench bench-import soak backup restore clean
 
 # The virtualenv, with the plugin installed from this checkout in editable mode (the first
 # line of requirements.txt), so the demo site uses it exactly as a host does.
@@ -100,6 +100,10 @@ dist: install
 	rm -rf build
 	$(BIN)/twine check --strict dist/*
 	$(BIN)/pytest tests/packaging -q -p no:cacheprovider
+
+# A stock `wagtail start` site with the plugin (the wheel in dist/ when built), checked end to end.
+host-check: install
+	$(PY) scripts/host_check.py
 
 # The plugin's suite across the supported Django versions (noxfile.py), on SQLite.
 matrix: install
