@@ -117,7 +117,6 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(tempfile.gettempdir()) / "review-pages-static"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="review-pages-test-media-")
 MEDIA_URL = "/media/"
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 WAGTAIL_SITE_NAME = "The Test Gazette"
 WAGTAILADMIN_BASE_URL = "http://testserver"
