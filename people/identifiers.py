@@ -18,6 +18,7 @@ class IdentifierKind:
     example: str
     url_template: str
     url_prefix_re: str  # what a pasted address may carry before the id
+    site: str  # the site's name, for a link to the page
 
     @property
     def regex(self) -> re.Pattern:
@@ -43,10 +44,15 @@ class IdentifierKind:
 _IMDB_PREFIX = r"(?:https?://)?(?:(?:www|m)\.)?imdb\.com/(?:title|name)/"
 
 IMDB_TITLE = IdentifierKind(
-    "IMDb title", r"tt\d{7,10}", "tt0111161", "https://www.imdb.com/title/{id}/", _IMDB_PREFIX
+    "IMDb title",
+    r"tt\d{7,10}",
+    "tt0111161",
+    "https://www.imdb.com/title/{id}/",
+    _IMDB_PREFIX,
+    "IMDb",
 )
 IMDB_NAME = IdentifierKind(
-    "IMDb name", r"nm\d{7,10}", "nm0000151", "https://www.imdb.com/name/{id}/", _IMDB_PREFIX
+    "IMDb name", r"nm\d{7,10}", "nm0000151", "https://www.imdb.com/name/{id}/", _IMDB_PREFIX, "IMDb"
 )
 TMDB_MOVIE = IdentifierKind(
     "TMDB movie",
@@ -54,6 +60,7 @@ TMDB_MOVIE = IdentifierKind(
     "278",
     "https://www.themoviedb.org/movie/{id}",
     r"(?:https?://)?(?:www\.)?themoviedb\.org/movie/",
+    "TMDB",
 )
 WIKIDATA = IdentifierKind(
     "Wikidata",
@@ -61,6 +68,7 @@ WIKIDATA = IdentifierKind(
     "Q172241",
     "https://www.wikidata.org/wiki/{id}",
     r"(?:https?://)?(?:www\.|m\.)?wikidata\.org/(?:wiki|entity)/",
+    "Wikidata",
 )
 
 #: What a TMDB address may carry after the id: "278-the-shawshank-redemption".

@@ -26,14 +26,18 @@ def clean_identifiers(instance, kinds: dict[str, IdentifierKind], cleaners=None)
         raise ValidationError(errors)
 
 
-def identity_urls(instance) -> list[str]:
-    """The page addresses of the identities set on `instance` (its `IDENTIFIERS`), for
-    schema.org's `sameAs`."""
+def identity_links(instance) -> list[tuple[str, str]]:
+    """(site name, page address) of each identity set on `instance` (its `IDENTIFIERS`)."""
     return [
-        kind.url(getattr(instance, name))
+        (kind.site, kind.url(getattr(instance, name)))
         for name, kind in instance.IDENTIFIERS.items()
         if getattr(instance, name)
     ]
+
+
+def identity_urls(instance) -> list[str]:
+    """The page addresses of the identities set on `instance`, for schema.org's `sameAs`."""
+    return [url for _, url in identity_links(instance)]
 
 
 def identifier_field(kind: IdentifierKind, help_text: str) -> models.CharField:
@@ -147,8 +151,9 @@ class Person(CreditedEntity):
         super().clean()
         clean_identifiers(self, self.IDENTIFIERS)
 
-    #: Addresses of this person elsewhere (schema.org `sameAs`).
+    #: Addresses of this person elsewhere (schema.org `sameAs`), and as links.
     same_as = property(identity_urls)
+    elsewhere = property(identity_links)
 
 
 class Studio(CreditedEntity):

@@ -22,6 +22,21 @@ def format_runtime(minutes: int | None) -> str:
     return " and ".join(parts)
 
 
+def format_runtime_short(minutes: int | None) -> str:
+    """125 -> "2 h 5 min", for the compact facts line."""
+    if not minutes:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    return " ".join(filter(None, [f"{hours} h" if hours else "", f"{rest} min" if rest else ""]))
+
+
+def format_score(score) -> str:
+    """A score as readers read it: 4.5 -> "4.5", 4.0 -> "4"."""
+    if score is None:
+        return ""
+    return f"{score:.1f}".removesuffix(".0")
+
+
 def iso_duration(minutes: int | None) -> str:
     """125 -> "PT2H5M" (ISO 8601, for schema.org)."""
     if not minutes:

@@ -26,7 +26,14 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from people.identifiers import IMDB_TITLE, TMDB_MOVIE, WIKIDATA, clean_tmdb
-from people.models import Person, Studio, clean_identifiers, identifier_field, identity_urls
+from people.models import (
+    Person,
+    Studio,
+    clean_identifiers,
+    identifier_field,
+    identity_links,
+    identity_urls,
+)
 
 from .. import refs, shown, text
 from ..blocks import ReviewBodyBlock
@@ -110,8 +117,8 @@ class ReviewPageQuerySet(PageQuerySet):
         )
 
     def with_listing_data(self):
-        """What a review card shows: the poster (and its renditions) and the directors."""
-        return self.prefetch_related(poster_prefetch(), _credit_prefetch("directors"))
+        """What a review card shows: the poster (and its renditions) and the critic."""
+        return self.select_related("author").prefetch_related(poster_prefetch())
 
     def crediting_person(self, slug: str):
         """Reviews crediting the person with this slug, in any role (critic included)."""
@@ -155,11 +162,9 @@ def load_credits(reviews) -> None:
 
 def load_listing_data(reviews, *, with_all_credits: bool = False) -> None:
     """`with_listing_data` for reviews already fetched (search results come as a list)."""
-    lookups: list = [poster_prefetch()]
+    lookups: list = [poster_prefetch(), "author"]
     if with_all_credits:
-        lookups += [*credit_prefetches(), "distributor", "author"]
-    else:
-        lookups.append(_credit_prefetch("directors"))
+        lookups += [*credit_prefetches(), "distributor"]
     prefetch_related_objects(list(reviews), *lookups)
 
 
@@ -424,6 +429,7 @@ class ReviewPage(Page):
 
     #: Addresses of the film elsewhere (schema.org `sameAs`): IMDb, TMDB, Wikidata.
     same_as = property(identity_urls)
+    elsewhere = property(identity_links)
 
     @property
     def rich_result_problems(self) -> list[str]:
@@ -433,6 +439,10 @@ class ReviewPage(Page):
     @cached_property
     def runtime_display(self) -> str:
         return text.format_runtime(self.runtime_minutes)
+
+    @property
+    def runtime_short(self) -> str:
+        return text.format_runtime_short(self.runtime_minutes)
 
     @property
     def iso_duration(self) -> str:
