@@ -222,11 +222,11 @@ def main() -> int:
             GUNICORN_ACCESS_LOG="",
             SECRET_KEY="audit-" + "x" * 50,
             ALLOWED_HOSTS="127.0.0.1,localhost",
-            DJANGO_SUPERUSER_PASSWORD="audit-only-password",  # noqa: S105 - throwaway
+            DJANGO_SUPERUSER_PASSWORD="audit-only-password",  # noqa: S106 - throwaway
             PY=python,
         )
         prepare({**env, "DJANGO_SETTINGS_MODULE": "reviewsite.settings.dev"}, python)
-        server = subprocess.Popen(  # noqa: S603 - our own script
+        server = subprocess.Popen(
             ["bash", "scripts/serve.sh"],
             cwd=ROOT,
             env=env,
