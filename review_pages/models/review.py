@@ -264,6 +264,7 @@ class ReviewPage(Page):
     )
     author = models.ForeignKey(
         Person,
+        verbose_name="critic",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
