@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install browser-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser dist matrix host-check bench bench-import soak backup restore clean
+.PHONY: run serve install browser-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser audit dist matrix host-check bench bench-import soak backup restore clean
 
 # The virtualenv, with the plugin installed from this checkout in editable mode (the first
 # line of requirements.txt), so the demo site uses it exactly as a host does.
@@ -18,13 +18,15 @@ $(BIN)/activate: requirements.txt requirements-dev.txt pyproject.toml
 
 install: $(BIN)/activate
 
-# axe-core for the browser tests' accessibility audit, from the npm registry (package-lock.json).
+# axe-core for the browser tests' accessibility audit, the Nu Html Checker (vnu-jar; run with
+# the machine's Java 17, its Java download script is not run) and Lighthouse (run with
+# Debian's Chromium), from the npm registry (package-lock.json).
 # Runs `npm ci` only when the lock file changed, so repeating it costs nothing.
 AXE_JS := tests/browser/node_modules/axe-core/axe.min.js
 browser-deps: $(AXE_JS)
 
 $(AXE_JS): tests/browser/package.json tests/browser/package-lock.json
-	npm ci --prefix tests/browser --no-audit --no-fund
+	npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund
 	touch $(AXE_JS)
 
 migrate: install
@@ -91,6 +93,12 @@ bench: install
 
 bench-import: install
 	$(PY) bench/import_bench.py
+
+# The reader pages under the production serving command (scripts/serve.sh) on throwaway demo
+# data: the Nu Html Checker (0 errors), extruct (Review, Person author, reviewRating,
+# sameAs), Lighthouse (>= 95 in every category, mobile and desktop), posters served.
+audit: install browser-deps
+	PY=$(abspath $(PY)) $(PY) scripts/audit_pages.py
 
 # The plugin's distribution: sdist and wheel in dist/, checked (metadata, and what the wheel
 # holds: templates, static files and migrations, and nothing of the demo).

@@ -1,13 +1,51 @@
 """People and studios credited on reviews: shared snippet libraries."""
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
 from django.utils.text import slugify
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from .identifiers import IMDB_NAME, WIKIDATA, IdentifierKind
 from .naming import FreeSlugs, accent_and_case_folded, normalise_name
+
+
+def clean_identifiers(instance, kinds: dict[str, IdentifierKind], cleaners=None) -> None:
+    """Reduce each identity field of `instance` to its id (an editor may paste the page
+    address) and raise a ValidationError naming each field whose value is not one."""
+    errors = {}
+    for field_name, kind in kinds.items():
+        clean = (cleaners or {}).get(field_name, kind.clean)
+        value = clean(getattr(instance, field_name) or "")
+        setattr(instance, field_name, value)
+        if value and not kind.is_valid(value):
+            errors[field_name] = kind.message
+    if errors:
+        raise ValidationError(errors)
+
+
+def identity_links(instance) -> list[tuple[str, str]]:
+    """(site name, page address) of each identity set on `instance` (its `IDENTIFIERS`)."""
+    return [
+        (kind.site, kind.url(getattr(instance, name)))
+        for name, kind in instance.IDENTIFIERS.items()
+        if getattr(instance, name)
+    ]
+
+
+def identity_urls(instance) -> list[str]:
+    """The page addresses of the identities set on `instance`, for schema.org's `sameAs`."""
+    return [url for _, url in identity_links(instance)]
+
+
+def identifier_field(kind: IdentifierKind, help_text: str) -> models.CharField:
+    # Room for a pasted page address, which `clean_identifiers` reduces to the id.
+
+    return models.CharField(
+        f"{kind.label} id", max_length=100, blank=True, db_index=True, help_text=help_text
+    )
 
 
 def slug_key():
@@ -88,17 +126,34 @@ class Person(CreditedEntity):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    imdb_id = identifier_field(
+        IMDB_NAME, "Optional: the person's IMDb id, e.g. nm0000151 (or their IMDb address)."
+    )
+    wikidata_id = identifier_field(
+        WIKIDATA, "Optional: the person's Wikidata item, e.g. Q42 (or its address)."
+    )
 
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
         FieldPanel("photo"),
         FieldPanel("bio"),
+        MultiFieldPanel([FieldPanel("imdb_id"), FieldPanel("wikidata_id")], heading="Identities"),
     ]
+
+    IDENTIFIERS = {"imdb_id": IMDB_NAME, "wikidata_id": WIKIDATA}
 
     class Meta(CreditedEntity.Meta):
         verbose_name = "person"
         verbose_name_plural = "people"
+
+    def clean(self):
+        super().clean()
+        clean_identifiers(self, self.IDENTIFIERS)
+
+    #: Addresses of this person elsewhere (schema.org `sameAs`), and as links.
+    same_as = property(identity_urls)
+    elsewhere = property(identity_links)
 
 
 class Studio(CreditedEntity):

@@ -24,7 +24,8 @@ class SynopsisBlock(blocks.StructBlock):
 class PerformanceBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=255)
     performers = blocks.ListBlock(
-        SnippetChooserBlock("people.Person"),
+        # Labelled, so that each row of the list reads "performer" rather than "*".
+        SnippetChooserBlock("people.Person", label="performer"),
         default=[],
         help_text="The people this section discusses.",
     )

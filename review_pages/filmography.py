@@ -44,8 +44,8 @@ def person_filmography(person, reviews) -> list[FilmographyRole]:
     roles = [
         FilmographyRole("Director", _entries(person.director_credits.all(), reviews)),
         FilmographyRole("Writer", _entries(person.writer_credits.all(), reviews)),
-        FilmographyRole("Cast", _entries(person.cast_credits.all(), reviews, with_character=True)),
-        FilmographyRole("Critic", _reviews_by_field(reviews, author=person)),
+        FilmographyRole(CAST, _entries(person.cast_credits.all(), reviews, with_character=True)),
+        FilmographyRole(CRITIC, _reviews_by_field(reviews, author=person)),
     ]
     return [role for role in roles if role.entries]
 
@@ -57,6 +57,65 @@ def studio_filmography(studio, reviews) -> list[FilmographyRole]:
         FilmographyRole("Distributor", _reviews_by_field(reviews, distributor=studio)),
     ]
     return [role for role in roles if role.entries]
+
+
+@dataclass
+class FilmCredit:
+    """One film on a filmography page, with every role the person or studio had in it."""
+
+    review: Any
+    roles: list[str]
+    characters: list[str]
+
+    @property
+    def credit_line(self) -> str:
+        """ "Director, Writer · as Winston": the roles, then the parts played."""
+        roles = [role for role in self.roles if role != CAST or not self.characters]
+        parts = [", ".join(roles)] if roles else []
+        if self.characters:
+            parts.append("as " + " / ".join(self.characters))
+        return " · ".join(parts)
+
+
+CAST = "Cast"
+CRITIC = "Critic"
+
+
+def films(roles: list[FilmographyRole], *, leave_out: tuple[str, ...] = (CRITIC,)):
+    """The films of a filmography, each once with all its roles, newest release first
+    (films without a release date last). A critic's reviews are listed apart."""
+    by_review: dict[int, FilmCredit] = {}
+    for role in roles:
+        if role.role in leave_out:
+            continue
+        for entry in role.entries:
+            film = by_review.get(entry.review.pk)
+            if film is None:
+                film = by_review[entry.review.pk] = FilmCredit(entry.review, [], [])
+            if role.role not in film.roles:
+                film.roles.append(role.role)
+            if entry.character and entry.character not in film.characters:
+                film.characters.append(entry.character)
+    return sorted(
+        by_review.values(),
+        key=lambda film: (
+            film.review.release_date is None,
+            -(film.review.release_date.toordinal() if film.review.release_date else 0),
+            film.review.title,
+        ),
+    )
+
+
+def written_reviews(roles: list[FilmographyRole]) -> list:
+    """The reviews the person wrote as the critic, newest published first."""
+    reviews = [entry.review for role in roles if role.role == CRITIC for entry in role.entries]
+    return sorted(
+        reviews,
+        key=lambda review: (
+            review.first_published_at.timestamp() if review.first_published_at else 0
+        ),
+        reverse=True,
+    )
 
 
 def find_by_slug(model, slug: str):

@@ -1,7 +1,8 @@
 """The filters readers and apps apply to reviews, checked before use.
 
-The front page takes `?rating=R&year=2025&person=<slug>&studio=<slug>`; the APIs take the
-same as `mpa_rating=` and `release_year=`. A bad value is a message, never an exception.
+The front page takes `?rating=R&year=2025&person=<slug>&studio=<slug>&imdb=tt…`; the APIs
+take the same as `mpa_rating=` and `release_year=`. A bad value is a message, never an
+exception.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_unicode_slug
+
+from people.identifiers import IMDB_TITLE
 
 from .ratings import MPA_RATINGS
 
@@ -23,10 +26,11 @@ class ReviewFilters:
     year: int | None = None
     person: str = ""
     studio: str = ""
+    imdb: str = ""
     errors: list[str] = field(default_factory=list)
 
     #: The query parameters under which the APIs take these filters.
-    API_KEYS = ("person", "studio", "mpa_rating", "release_year")
+    API_KEYS = ("person", "studio", "mpa_rating", "release_year", "imdb")
 
     @classmethod
     def from_query(cls, query, *, year_key: str = "year", rating_key: str = "rating"):
@@ -58,6 +62,15 @@ class ReviewFilters:
                 filters.errors.append(f"{key} must be a slug such as 'ana-de-armas'.")
             else:
                 setattr(filters, key, slug)
+        imdb = (query.get("imdb") or "").strip()
+        if imdb:
+            if IMDB_TITLE.is_valid(imdb):
+                filters.imdb = imdb
+            else:
+                filters.errors.append(
+                    f"imdb must be an IMDb title id such as {IMDB_TITLE.example}, "
+                    f"not {imdb[:20]!r}."
+                )
         return filters
 
     @classmethod
@@ -67,7 +80,7 @@ class ReviewFilters:
 
     @property
     def active(self) -> bool:
-        return bool(self.rating or self.year or self.person or self.studio)
+        return bool(self.rating or self.year or self.person or self.studio or self.imdb)
 
     @property
     def by_credit(self) -> bool:
@@ -84,6 +97,8 @@ class ReviewFilters:
             reviews = reviews.crediting_person(self.person)
         if self.studio:
             reviews = reviews.crediting_studio(self.studio)
+        if self.imdb:
+            reviews = reviews.filter(imdb_id=self.imdb)
         return reviews
 
     def restrict(self, reviews):

@@ -36,3 +36,21 @@ def score_problem(score) -> str | None:
     if (score * 2) != int(score * 2):
         return "Give the score in halves, such as 3 or 3.5."
     return None
+
+
+def rich_result_problems(review) -> list[str]:
+    """Why Google would not show this review's snippet (stars, critic): it needs a Person
+    author and a reviewRating. A warning for editors, never a reason to refuse publishing."""
+    problems = []
+    if not getattr(review, "author_id", None):
+        problems.append("no critic")
+    if getattr(review, "score", None) is None:
+        problems.append("no score")
+    return problems
+
+
+def rich_result_warning(problems: list[str]) -> str:
+    return (
+        f"This review has {' and '.join(problems)}: search engines will not show it as a "
+        "review (stars, critic) until it has both. You can still publish it."
+    )

@@ -79,13 +79,15 @@ def review_structured_data(
         movie["productionCompany"] = [_organization(ref) for ref in credits["production_companies"]]
     if page.runtime_minutes:
         movie["duration"] = page.iso_duration
-    if page.mpa_rating:
+    if page.mpa_rating and page.mpa_rating != "NR":  # "not rated" is no rating
         movie["contentRating"] = f"MPA {page.mpa_rating}"
     if page.release_date:
         movie["dateCreated"] = page.release_date.isoformat()
     if page.poster_id:
         rendition = poster_rendition or page.poster.get_rendition(SOCIAL_RENDITION)
         movie["image"] = absolute_uri(request, rendition.url)
+    if page.same_as:
+        movie["sameAs"] = page.same_as
 
     url = page.get_full_url(request)
     review: dict[str, Any] = {
@@ -102,6 +104,8 @@ def review_structured_data(
         review["description"] = description
     if credits["author"]:
         review["author"] = _person(credits["author"])
+        if page.author.same_as:
+            review["author"]["sameAs"] = page.author.same_as
     else:
         review["author"] = {"@type": "Organization", "name": site_name}
     published = page.first_published_at or page.last_published_at

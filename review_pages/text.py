@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 from django.utils.html import strip_tags
@@ -21,6 +22,21 @@ def format_runtime(minutes: int | None) -> str:
     return " and ".join(parts)
 
 
+def format_runtime_short(minutes: int | None) -> str:
+    """125 -> "2 h 5 min", for the compact facts line."""
+    if not minutes:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    return " ".join(filter(None, [f"{hours} h" if hours else "", f"{rest} min" if rest else ""]))
+
+
+def format_score(score) -> str:
+    """A score as readers read it: 4.5 -> "4.5", 4.0 -> "4"."""
+    if score is None:
+        return ""
+    return f"{score:.1f}".removesuffix(".0")
+
+
 def iso_duration(minutes: int | None) -> str:
     """125 -> "PT2H5M" (ISO 8601, for schema.org)."""
     if not minutes:
@@ -29,9 +45,19 @@ def iso_duration(minutes: int | None) -> str:
     return "PT" + (f"{hours}H" if hours else "") + (f"{rest}M" if rest else "")
 
 
+#: Where one block of rich text ends and the next begins: stripping the tags must leave a
+#: space there, or "…to go.</p><p>This is…" reads "…to go.This is…".
+_BLOCK_BOUNDARY_RE = re.compile(
+    r"<(?:/?(?:p|div|h[1-6]|li|ul|ol|blockquote|figure|figcaption|section|tr|td|th)\b[^>]*|br\s*/?)>",
+    re.IGNORECASE,
+)
+
+
 def plain_text(html: str) -> str:
-    """Rich text as one line of plain text (tags dropped, entities decoded, spaces folded)."""
-    return " ".join(unescape(strip_tags(html or "")).split())
+    """Rich text as one line of plain text: tags dropped (a space where a paragraph, list
+    item or line break was), entities decoded, spaces folded."""
+    spaced = _BLOCK_BOUNDARY_RE.sub(lambda match: " " + match.group(0) + " ", html or "")
+    return " ".join(unescape(strip_tags(spaced)).split())
 
 
 def rich_text_html(value) -> str:

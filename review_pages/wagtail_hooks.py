@@ -1,9 +1,15 @@
 """The editors' "Reviews" desk: every review in one flat, filterable list."""
 
+from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from wagtail import hooks
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from .models import ReviewPage
+from .rules import rich_result_problems, rich_result_warning
+from .text import format_score
 
 
 class ReleaseYearFilter(SimpleListFilter):
@@ -47,11 +53,44 @@ class ReviewDeskAdmin(ModelAdmin):
     menu_order = 200
     add_to_settings_menu = False
     exclude_from_explorer = False
-    list_display = ("film_title", "title", "release_date", "mpa_rating", "status")
+    list_display = (
+        "film_title",
+        "title",
+        "critic",
+        "verdict",
+        "mpa_rating",
+        "release_date",
+        "published",
+        "status",
+    )
+    list_select_related = ("author",)
     list_filter = ("mpa_rating", ReleaseYearFilter, StatusFilter)
     search_fields = ("film_title", "title")
     ordering = ("-release_date", "film_title")
     list_per_page = 50
+
+    # The row buttons (edit, view, ...) stay on one line beside long headlines.
+    index_view_extra_css = ["review_pages/admin/reviews_desk.css"]
+
+    def critic(self, obj) -> str:
+        return obj.author.name if obj.author_id else "—"
+
+    critic.short_description = "critic"
+    critic.admin_order_field = "author__name"
+
+    def verdict(self, obj) -> str:
+        return f"{format_score(obj.score)}/5" if obj.score is not None else "—"
+
+    verdict.short_description = "score"
+    verdict.admin_order_field = "score"
+
+    def published(self, obj) -> str:
+        if not obj.first_published_at:
+            return "—"
+        return date_format(localtime(obj.first_published_at), "DATE_FORMAT")
+
+    published.short_description = "published"
+    published.admin_order_field = "first_published_at"
 
     def status(self, obj) -> str:
         if not obj.live:
@@ -62,3 +101,12 @@ class ReviewDeskAdmin(ModelAdmin):
 
 
 modeladmin_register(ReviewDeskAdmin)
+
+
+@hooks.register("after_publish_page")
+def warn_when_not_eligible_for_rich_results(request, page):
+    """Published, but a search engine will not show it as a review: say so (never block)."""
+    if isinstance(page.specific, ReviewPage):
+        problems = rich_result_problems(page.specific)
+        if problems:
+            messages.warning(request, rich_result_warning(problems))

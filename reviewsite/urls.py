@@ -25,7 +25,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 elif getattr(settings, "SERVE_MEDIA", False):
-    # Test settings: the browser tests' live server shows uploaded posters.
+    # Test settings (the browser tests' live server) and `make serve` on one machine
+    # without object storage: uploaded posters.
     from django.urls import re_path
     from django.views.static import serve
 

@@ -129,6 +129,10 @@ class Review(Schema):
     production_companies: list[StudioRef]
     distributor: StudioRef | None
     body: list[ReviewSection]
+    featured: bool = Field(description="Whether an editor chose it to lead the front page.")
+    imdb_id: str = Field(description="The film's IMDb title id (tt…), or empty.")
+    tmdb_id: str = Field(description="The film's TMDB movie id (digits), or empty.")
+    wikidata_id: str = Field(description="The film's Wikidata item (Q…), or empty.")
 
 
 class ReviewList(Schema):
@@ -163,6 +167,8 @@ class Person(Schema):
     slug: str
     bio: str = Field(description="Display HTML.")
     photo: ImageInfo | None
+    imdb_id: str = Field(description="The person's IMDb name id (nm…), or empty.")
+    wikidata_id: str = Field(description="The person's Wikidata item (Q…), or empty.")
 
 
 class PersonDetail(Person):

@@ -114,6 +114,10 @@ REVIEW_FIELDS: dict[str, Callable[[Any, ShapeContext], Any]] = {
     "production_companies": lambda page, context: refs.company_refs(page, context.links_for(page)),
     "distributor": lambda page, context: refs.distributor_ref(page, context.links_for(page)),
     "body": review_body,
+    "featured": _attribute("featured"),
+    "imdb_id": _attribute("imdb_id"),
+    "tmdb_id": _attribute("tmdb_id"),
+    "wikidata_id": _attribute("wikidata_id"),
 }
 
 
@@ -169,6 +173,8 @@ def entity_object(
     if kind == "person":
         data["bio"] = rich_text_html(entity.bio or "")
         data["photo"] = image_info(entity.photo, request, PORTRAIT_RENDITION)
+        data["imdb_id"] = entity.imdb_id
+        data["wikidata_id"] = entity.wikidata_id
     else:
         data["website"] = entity.website
         data["logo"] = image_info(entity.logo, request, PORTRAIT_RENDITION)

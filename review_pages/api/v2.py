@@ -310,6 +310,8 @@ class PeopleAPIViewSet(CreditedEntityAPIViewSet):
         "slug",
         APIField("bio", serializer=RichTextHTMLField()),
         APIField("photo", serializer=ImageField(PORTRAIT_RENDITION)),
+        "imdb_id",
+        "wikidata_id",
         APIField("credits", serializer=FilmographyCreditsField("person")),
     ]
     meta_fields = BaseAPIViewSet.meta_fields + [

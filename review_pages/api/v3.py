@@ -51,6 +51,7 @@ class ReviewQuery(ResultsSlice):
     studio: str | None = Field(None, description="A studio's slug: production or distribution.")
     mpa_rating: str | None = Field(None, description="G, PG, PG-13, R, NC-17 or NR.")
     release_year: str | None = Field(None, description="e.g. 2025")
+    imdb: str | None = Field(None, description="The film's IMDb title id, e.g. tt0111161.")
     search: str | None = Field(None, description="Full-text search.")
     order: (
         Literal[

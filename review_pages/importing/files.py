@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from charset_normalizer import from_bytes
+
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
@@ -46,7 +48,48 @@ def read_review_text(path: Path) -> str:
         raise ImportRefused("empty file")
     if b"\x00" in data:
         raise ImportRefused("binary file, not plain text")
+    return decode_review_bytes(data)
+
+
+class DecodedText(str):
+    """A file's text, remembering the encoding it was decoded from when that was not UTF-8
+    (`import_reviews` reports it: "imported (decoded as windows-1252)")."""
+
+    encoding: str = "utf-8"
+
+
+#: The single-byte encodings word processors write for Western text, as charset-normalizer
+#: names them, and as the importer reports them.
+LEGACY_ENCODINGS = {"cp1252": "windows-1252", "latin_1": "latin-1"}
+#: How much more "chaos" (charset-normalizer's measure of implausible characters, 0 to 1)
+#: than the detector's best guess a legacy decoding may show, and how much at most. Short
+#: Western texts decode equally well in several Latin code pages (cp1257, cp1250, ...):
+#: among those, Windows-1252 is what such a file is written in.
+CHAOS_MARGIN = 0.05
+MAX_CHAOS = 0.1
+
+
+def decode_review_bytes(data: bytes) -> DecodedText:
+    """UTF-8; else Windows-1252 or Latin-1 when charset-normalizer finds it as plausible as
+    its best guess; else ImportRefused (the bytes cannot be told apart confidently)."""
     try:
-        return data.decode("utf-8")
+        return DecodedText(data.decode("utf-8"))
     except UnicodeDecodeError as error:
-        raise ImportRefused(f"not UTF-8 text (invalid byte at position {error.start})") from None
+        position = error.start
+    matches = from_bytes(data)
+    best = matches.best()
+    for match in matches:
+        if match.encoding not in LEGACY_ENCODINGS:
+            continue
+        if match.chaos <= MAX_CHAOS and match.chaos <= best.chaos + CHAOS_MARGIN:
+            for encoding in ("cp1252", "latin_1"):  # cp1252 leaves 5 bytes undefined
+                try:
+                    text = DecodedText(data.decode(encoding))
+                except UnicodeDecodeError:
+                    continue
+                text.encoding = LEGACY_ENCODINGS[encoding]
+                return text
+    raise ImportRefused(
+        f"not UTF-8 text (invalid byte at position {position}), and not confidently "
+        "Windows-1252 or Latin-1 either: save it as UTF-8"
+    )

@@ -14,6 +14,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from people.identifiers import IMDB_TITLE
 
 # The one matching key for names, shared with the snippet models (pure, no Django).
 from people.naming import NBSP_FOLD, normalise_name
@@ -31,6 +34,7 @@ __all__ = [
     "parse_rating",
     "parse_review",
     "parse_runtime",
+    "parse_score",
 ]
 
 
@@ -69,6 +73,9 @@ class ParsedReview:
     synopsis: tuple[str, ...]
     sections: tuple[Section, ...]
     final_statement: tuple[str, ...]
+    imdb_id: str = ""  # "tt…", from an optional `IMDb:` line
+    critic: str = ""  # from an optional `Critic:` line
+    score: Decimal | None = None  # 0 to 5 in halves, from an optional `Score:` line
 
 
 MAX_HEADLINE_CHARS = 1000
@@ -303,6 +310,41 @@ def parse_rating(value: str) -> tuple[str, str]:
     return code, reason
 
 
+_SCORE_RE = re.compile(
+    r"(?P<value>\d{1,2}(?:[.,]\d{1,2})?) ?(?:(?:/|out of|of) ?(?P<scale>5|10)(?:\.0)?)?"
+    r"(?: ?stars?)?",
+    re.IGNORECASE | re.ASCII,
+)
+
+
+def parse_score(value: str) -> Decimal:
+    """A score out of 5 in halves: "4.5/5", "4.5 / 5", "4.5 out of 5", "4.5", "9/10"."""
+    text = " ".join(str(value).split())
+    match = _SCORE_RE.fullmatch(text) if len(text) <= MAX_SHORT_VALUE_CHARS else None
+    problem = f"unreadable score {text[:80]!r} (expected a score out of 5 in halves, e.g. '4.5/5')"
+    if not match:
+        raise ReviewFormatError(problem)
+    try:
+        score = Decimal(match.group("value").replace(",", "."))
+    except InvalidOperation:
+        raise ReviewFormatError(problem) from None
+    if match.group("scale") == "10":
+        score = score / 2
+    if not 0 <= score <= 5 or score * 2 != int(score * 2):
+        raise ReviewFormatError(problem)
+    return score.quantize(Decimal("0.1"))
+
+
+def parse_imdb_id(value: str) -> str:
+    """An IMDb title id from "tt0111161" or its IMDb address."""
+    imdb_id = IMDB_TITLE.clean(value)
+    if not IMDB_TITLE.is_valid(imdb_id):
+        raise ReviewFormatError(
+            f"unreadable IMDb id {value[:80]!r} (expected e.g. '{IMDB_TITLE.example}')"
+        )
+    return imdb_id
+
+
 # --------------------------------------------------------------------------------------------
 # Metadata block
 # --------------------------------------------------------------------------------------------
@@ -342,6 +384,9 @@ _KEYS = {
     ),
     "cast": ("cast", "starring", "stars", "main cast"),
     "release_date": ("release date", "release dates", "released", "release", "premiere"),
+    "imdb": ("imdb", "imdb id", "imdb title"),
+    "critic": ("critic", "reviewer", "reviewed by", "review by"),
+    "score": ("score", "our score", "verdict score"),
 }
 _KEY_LOOKUP = {alias: field for field, aliases in _KEYS.items() for alias in aliases}
 
@@ -429,6 +474,9 @@ class _Metadata:
         self.directors: tuple[str, ...] = ()
         self.writers: tuple[str, ...] = ()
         self.cast: list[list[str]] = []
+        self.imdb_id = ""
+        self.critic = ""
+        self.score: Decimal | None = None
 
     def set(self, field: str, value: str) -> None:
         if not value:  # "Distributor:" with nothing after it: treated as absent
@@ -450,6 +498,13 @@ class _Metadata:
             self.writers = _split_list(value, split_and=True)
         elif field == "cast":
             self.cast = _parse_cast(value)
+        elif field == "imdb":
+            self.imdb_id = parse_imdb_id(value)
+        elif field == "critic":
+            critics = _split_list(value, split_and=False)
+            self.critic = critics[0] if critics else ""
+        elif field == "score":
+            self.score = parse_score(value)
 
 
 def _read_metadata(paragraphs: list[list[str]]) -> _Metadata:
@@ -576,6 +631,25 @@ def _mentions(haystack_key: str, name: str) -> bool:
             return True
         start = at + 1
     return False
+
+
+def _family_name(name: str) -> str:
+    """The last word of a name ("Ashgrove" of "Callum Ashgrove"), or "" for a one-word
+    name (which only its full form names)."""
+    words = name.split()
+    return words[-1] if len(words) > 1 else ""
+
+
+def _names_cast_member(text: str, key: str, name: str) -> bool:
+    """Whether `text` (its normalised form: `key`) names the cast member: the full name in
+    any case, or the family name capitalised as a name ("Ashgrove's Joel", not "the ash")."""
+    if _mentions(key, name):
+        return True
+    family = _family_name(name)
+    if len(family) < 3 or not family[0].isupper():
+        return False
+    family_re = re.compile(rf"(?<![\w\-]){re.escape(family)}(?![\w\-])")
+    return bool(family_re.search(unicodedata.normalize("NFC", text)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -706,11 +780,16 @@ def _parse_review(text: str) -> ParsedReview:
         if credit[1][:4].casefold() == "the ":
             credit[1] = credit[1][4:].strip()
 
+    # The first section is the performance section only when it names a credited cast
+    # member (full or family name); otherwise it is a critique like every later one.
     built: list[Section] = []
     for index, (heading, section_paragraphs) in enumerate(sections):
+        performers: tuple[str, ...] = ()
         if index == 0:
-            key = normalise_name("\n".join([heading, *section_paragraphs]))
-            performers = tuple(name for name, _ in cast if _mentions(key, name))
+            text = "\n".join([heading, *section_paragraphs])
+            key = normalise_name(text)
+            performers = tuple(name for name, _ in cast if _names_cast_member(text, key, name))
+        if performers:
             built.append(Section("performance", heading, tuple(section_paragraphs), performers))
         else:
             built.append(Section("critique", heading, tuple(section_paragraphs), ()))
@@ -731,6 +810,9 @@ def _parse_review(text: str) -> ParsedReview:
         synopsis=tuple(synopsis),
         sections=tuple(built),
         final_statement=tuple(final),
+        imdb_id=metadata.imdb_id,
+        critic=metadata.critic,
+        score=metadata.score,
     )
 
 

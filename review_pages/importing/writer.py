@@ -73,7 +73,7 @@ REFUSED = "refused"
 STATUSES = (IMPORTED, UPDATED, UNCHANGED, REFUSED)
 
 # Bump when the way a parsed review is written changes, so old imports count as changed.
-FINGERPRINT_VERSION = 1
+FINGERPRINT_VERSION = 2  # 2: the critic, the score and the IMDb id
 
 
 def _max_length(model, field_name: str) -> int:
@@ -145,7 +145,7 @@ def review_problems(review: ParsedReview, *, publish: bool) -> list[str]:
         _max_length(Studio, "name"),
         _max_length(ReviewCastMember, "character"),
     )
-    names = [*review.directors, *review.writers, *(c.name for c in review.cast)]
+    names = person_names(review)
     names += [*review.production_companies, review.distributor or ""]
     names += [c.character for c in review.cast] + [s.heading for s in review.sections]
     if any(len(name) > name_limit for name in names):
@@ -159,7 +159,8 @@ def review_problems(review: ParsedReview, *, publish: bool) -> list[str]:
 
 
 def person_names(review: ParsedReview) -> list[str]:
-    return [*review.directors, *review.writers, *(credit.name for credit in review.cast)]
+    names = [*review.directors, *review.writers, *(credit.name for credit in review.cast)]
+    return names + ([review.critic] if review.critic else [])
 
 
 def studio_names(review: ParsedReview) -> list[str]:
@@ -222,6 +223,13 @@ def apply_review(
     page.runtime_minutes = review.runtime_minutes
     page.release_date = review.release_date
     page.distributor_id = studios[_key(review.distributor)] if review.distributor else None
+    # Optional lines: a file without them leaves what an editor set.
+    if review.critic:
+        page.author_id = people[_key(review.critic)]
+    if review.score is not None:
+        page.score = review.score
+    if review.imdb_id:
+        page.imdb_id = review.imdb_id
     page.import_fingerprint = fingerprint
     page.body = body_data(review, people)
 
@@ -347,7 +355,12 @@ class ReviewImporter:
             review = parse_review(text)
         except (ImportRefused, ReviewFormatError) as error:
             return ImportOutcome(str(path), REFUSED, str(error))
-        return self.import_review(review, source=str(path))
+        outcome = self.import_review(review, source=str(path))
+        encoding = getattr(text, "encoding", "utf-8")
+        if outcome.status != REFUSED and encoding != "utf-8":
+            note = "; ".join(filter(None, [f"decoded as {encoding}", outcome.message]))
+            outcome = dataclasses.replace(outcome, message=note)
+        return outcome
 
     def import_text(self, text: str, *, source: str = "<text>") -> ImportOutcome:
         try:

@@ -17,15 +17,22 @@ from people.models import Person, Studio
 from .. import refs, search, shown
 from ..conf import reviews_settings
 from ..filmography import (
+    films,
     find_by_slug,
     listed_review_ids,
     person_filmography,
     studio_filmography,
+    written_reviews,
 )
 from ..filters import ReviewFilters
 from ..links import IndexLinks
 from ..text import plain_text
 from .review import MPARating, ReviewPage, load_listing_data
+
+
+def shown_critics(reviews) -> set[int]:
+    """The critics that review cards name (renaming one changes the cards)."""
+    return {review.author_id for review in reviews if review.author_id}
 
 
 class ReviewIndexPage(RoutablePageMixin, Page):
@@ -68,20 +75,31 @@ class ReviewIndexPage(RoutablePageMixin, Page):
         except EmptyPage:
             return paginator.page(paginator.num_pages)
 
+    def lead_review(self, reviews):
+        """The review that leads the front page: the newest an editor featured, else the
+        newest. One query either way."""
+        return reviews.order_by("-featured", "-first_published_at", "-pk").first()
+
     @path("")
     def review_list(self, request):
         filters = ReviewFilters.from_query(request.GET)
         reviews = filters.apply(self.reviews()).with_listing_data()
+        # The unfiltered front page leads with one review, on its first page only.
+        lead = self.lead_review(reviews) if not filters.active else None
         if not filters.by_credit:
             # Counting reads every live review: counted once per change of the reviews (a
             # person's or studio's slug can change on its own, so not for those filters).
             reviews = shown.with_memoised_count(reviews, shown.Shown(lists={shown.REVIEWS}))
         page_of_reviews = self.paginate(request, reviews)
         page_of_reviews.object_list = list(page_of_reviews.object_list)
-        # The cards show each review's directors; everything else comes from the reviews.
+        if page_of_reviews.number != 1:
+            lead = None
+        elif lead is not None:  # listed once: in the lead, not again below it
+            page_of_reviews.object_list = [r for r in page_of_reviews.object_list if r != lead]
+        # The cards show each review's critic; everything else comes from the reviews.
         shown.record(
             lists=[shown.REVIEWS],
-            people={d.person_id for r in page_of_reviews.object_list for d in r.directors.all()},
+            people=shown_critics([*page_of_reviews.object_list, *([lead] if lead else [])]),
         )
         query = request.GET.copy()
         query.pop("page", None)
@@ -89,6 +107,7 @@ class ReviewIndexPage(RoutablePageMixin, Page):
             request,
             context_overrides={
                 "reviews": page_of_reviews,
+                "lead": lead,
                 "filters": filters,
                 "filters_query": query.urlencode(),
                 "rating_choices": MPARating.choices,
@@ -136,8 +155,12 @@ class ReviewIndexPage(RoutablePageMixin, Page):
 
     def render_filmography(self, request, subject, kind: str, roles):
         # It shows the reviews it lists: unpublishing one of them, or dropping the credit,
-        # changes it.
-        shown.record(reviews=listed_review_ids(roles))
+        # changes it; and their cards name their critics.
+        film_credits = films(roles)
+        written = written_reviews(roles)
+        listed = [*(film.review for film in film_credits), *written]
+        load_listing_data(listed)  # posters and critics: a fixed number of queries
+        shown.record(reviews=listed_review_ids(roles), people=shown_critics(listed))
         return self.render(
             request,
             template="review_pages/filmography.html",
@@ -145,6 +168,8 @@ class ReviewIndexPage(RoutablePageMixin, Page):
                 "subject": subject,
                 "kind": kind,
                 "roles": roles,
+                "films": film_credits,
+                "written_reviews": written,
                 "review_pages_head": "filmography",
             },
         )

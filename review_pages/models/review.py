@@ -18,20 +18,30 @@ from wagtail.admin.panels import (
     TabbedInterface,
     TitleFieldPanel,
 )
+from wagtail.admin.widgets import AdminAutoHeightTextInput
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from people.models import Person, Studio
+from people.identifiers import IMDB_TITLE, TMDB_MOVIE, WIKIDATA, clean_tmdb
+from people.models import (
+    Person,
+    Studio,
+    clean_identifiers,
+    identifier_field,
+    identity_links,
+    identity_urls,
+)
 
 from .. import refs, shown, text
 from ..blocks import ReviewBodyBlock
 from ..forms import ReviewPageForm
 from ..links import IndexLinks
+from ..panels import VerdictPanel
 from ..ratings import MPA_RATINGS
-from ..rules import score_problem
+from ..rules import rich_result_problems, score_problem
 from .credits import CREDIT_LISTS, PERSON_CREDITS, STUDIO_CREDITS
 
 MPARating = models.TextChoices(
@@ -56,6 +66,10 @@ REVIEW_API_FIELDS = (
     "production_companies",
     "distributor",
     "body",
+    "featured",
+    "imdb_id",
+    "tmdb_id",
+    "wikidata_id",
 )
 
 PEOPLE_CHOOSER_HELP = (
@@ -103,8 +117,8 @@ class ReviewPageQuerySet(PageQuerySet):
         )
 
     def with_listing_data(self):
-        """What a review card shows: the poster (and its renditions) and the directors."""
-        return self.prefetch_related(poster_prefetch(), _credit_prefetch("directors"))
+        """What a review card shows: the poster (and its renditions) and the critic."""
+        return self.select_related("author").prefetch_related(poster_prefetch())
 
     def crediting_person(self, slug: str):
         """Reviews crediting the person with this slug, in any role (critic included)."""
@@ -148,11 +162,9 @@ def load_credits(reviews) -> None:
 
 def load_listing_data(reviews, *, with_all_credits: bool = False) -> None:
     """`with_listing_data` for reviews already fetched (search results come as a list)."""
-    lookups: list = [poster_prefetch()]
+    lookups: list = [poster_prefetch(), "author"]
     if with_all_credits:
-        lookups += [*credit_prefetches(), "distributor", "author"]
-    else:
-        lookups.append(_credit_prefetch("directors"))
+        lookups += [*credit_prefetches(), "distributor"]
     prefetch_related_objects(list(reviews), *lookups)
 
 
@@ -252,6 +264,7 @@ class ReviewPage(Page):
     )
     author = models.ForeignKey(
         Person,
+        verbose_name="critic",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -265,6 +278,20 @@ class ReviewPage(Page):
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("5"))],
         help_text="Optional, from 0 to 5 in halves.",
+    )
+    featured = models.BooleanField(
+        default=False,
+        help_text="Lead the front page with this review (the newest featured one leads; "
+        "without one, the newest review does).",
+    )
+    imdb_id = identifier_field(
+        IMDB_TITLE, "Optional: the film's IMDb id, e.g. tt0111161 (or its IMDb address)."
+    )
+    tmdb_id = identifier_field(
+        TMDB_MOVIE, "Optional: the film's TMDB movie id, e.g. 278 (or its TMDB address)."
+    )
+    wikidata_id = identifier_field(
+        WIKIDATA, "Optional: the film's Wikidata item, e.g. Q172241 (or its address)."
     )
     import_fingerprint = models.CharField(
         max_length=64,
@@ -291,15 +318,31 @@ class ReviewPage(Page):
             "title",
             heading="headline",
             help_text="The headline readers see, e.g. 'Ballerina' Review: A Spin-off That Twirls.",
+            # Grows with the text, so a long headline is read whole rather than cut off.
+            widget=AdminAutoHeightTextInput(),
         ),
         FieldPanel("film_title"),
         FieldPanel("intro"),
+        VerdictPanel(
+            [FieldPanel("author"), FieldPanel("score"), FieldPanel("featured")],
+            heading="Verdict",
+        ),
         FieldPanel("body"),
     ]
     facts_panels = [
         FieldRowPanel([FieldPanel("mpa_rating"), FieldPanel("mpa_rating_reason")]),
         FieldRowPanel([FieldPanel("runtime_minutes"), FieldPanel("release_date")]),
         FieldPanel("poster"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("imdb_id"), FieldPanel("tmdb_id"), FieldPanel("wikidata_id")]
+                )
+            ],
+            heading="Identities",
+            help_text="Where the film is known elsewhere: search engines match the review "
+            "to the film by these.",
+        ),
     ]
     credits_panels = [
         MultipleChooserPanel(
@@ -325,7 +368,6 @@ class ReviewPage(Page):
             "for one that is not there yet.",
         ),
         FieldPanel("distributor"),
-        MultiFieldPanel([FieldPanel("author"), FieldPanel("score")], heading="the critic"),
     ]
     edit_handler = TabbedInterface(
         [
@@ -377,12 +419,31 @@ class ReviewPage(Page):
         problem = score_problem(self.score)
         if problem:
             errors["score"] = problem
+        try:
+            clean_identifiers(self, self.IDENTIFIERS, cleaners={"tmdb_id": clean_tmdb})
+        except ValidationError as error:
+            errors.update(error.message_dict)
         if errors:
             raise ValidationError(errors)
+
+    IDENTIFIERS = {"imdb_id": IMDB_TITLE, "tmdb_id": TMDB_MOVIE, "wikidata_id": WIKIDATA}
+
+    #: Addresses of the film elsewhere (schema.org `sameAs`): IMDb, TMDB, Wikidata.
+    same_as = property(identity_urls)
+    elsewhere = property(identity_links)
+
+    @property
+    def rich_result_problems(self) -> list[str]:
+        """What keeps this review out of Google's review snippet (a critic and a score)."""
+        return rich_result_problems(self)
 
     @cached_property
     def runtime_display(self) -> str:
         return text.format_runtime(self.runtime_minutes)
+
+    @property
+    def runtime_short(self) -> str:
+        return text.format_runtime_short(self.runtime_minutes)
 
     @property
     def iso_duration(self) -> str:

@@ -10,12 +10,15 @@ nothing elsewhere). A base without it still gets the JSON-LD and the stylesheet,
 (`review_pages_body_extras`, placed by the plugin's own templates).
 """
 
+import datetime
+
 from django import template
 from django.utils.html import format_html
 
 from review_pages.links import IndexLinks
 from review_pages.publication import publication_name
 from review_pages.structured_data import absolute_uri, json_ld_text
+from review_pages.text import format_score, plain_text
 
 register = template.Library()
 
@@ -37,7 +40,21 @@ def review_pages_head(context):
     values = context.flatten()
     if values.get("review_pages_head"):
         values["publication_name"] = publication_name(context.get("request"))
+    if values.get("review_pages_head") == "front":
+        values["front_description"] = front_description(values.get("page"), values)
     return values
+
+
+def front_description(page, values) -> str:
+    """The front page's description: the editor's, else its intro, else a plain sentence."""
+    if page is None:
+        return ""
+    return (
+        page.search_description
+        or plain_text(getattr(page, "intro", ""))
+        or f"Film reviews from {values['publication_name']}: the latest verdicts, "
+        "critics and filmographies."
+    )
 
 
 @register.inclusion_tag("review_pages/body_extras.html", takes_context=True)
@@ -86,3 +103,38 @@ def review_json_ld(context, page, poster_rendition=None) -> str:
 def absolute_url(context, url: str) -> str:
     """`url` made absolute against the current request (for Open Graph images)."""
     return absolute_uri(context.get("request"), url)
+
+
+@register.filter
+def iso_datetime(value: datetime.datetime | None) -> str:
+    """A `<time datetime>` value the HTML standard accepts: to the second (Django's "c"
+    writes microseconds, and a fraction of a second may have at most 3 digits)."""
+    if not value:
+        return ""
+    return value.replace(microsecond=0).isoformat()
+
+
+@register.filter
+def score_text(score) -> str:
+    """4.5 -> "4.5", 4.0 -> "4"."""
+    return format_score(score)
+
+
+@register.filter
+def stars_class(score) -> str:
+    """The star fill in half stars, 0 to 10 (a class: no inline style under a strict CSP)."""
+    if score is None:
+        return "0"
+    return str(max(0, min(10, int(round(float(score) * 2)))))
+
+
+@register.inclusion_tag("review_pages/includes/verdict.html")
+def verdict(score, size: str = "small"):
+    """Stars for a score, with the score in words for screen readers ("4.5 out of 5")."""
+    return {"score": score, "size": size}
+
+
+@register.filter(name="plain_text")
+def plain_text_filter(html: str) -> str:
+    """Rich text as one line of plain text, a space between paragraphs (for descriptions)."""
+    return plain_text(str(html or ""))

@@ -44,6 +44,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# One machine without object storage (`make serve`): Django serves the uploaded posters
+# itself. Off by default: behind a real deployment media come from S3 or a CDN.
+SERVE_MEDIA = env_flag("SERVE_MEDIA", False)
+
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

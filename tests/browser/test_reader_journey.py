@@ -54,8 +54,8 @@ def test_reader_filters_reads_follows_a_credit_and_finds_a_studio(
     studios.locator("a", has_text="Harbourlight Pictures").click()
     page.wait_for_url("**/studios/harbourlight-pictures/")
     assert page.locator("h1").inner_text() == "Harbourlight Pictures"
-    listed = page.locator(".filmography__list a").all_inner_texts()
-    assert sorted(listed) == ["Low Tide", "The Lantern Keeper"]
+    listed = page.locator(".review-card__kicker .film-title").all_inner_texts()
+    assert sorted(listed) == ["LOW TIDE", "THE LANTERN KEEPER"]  # upper case by the stylesheet
 
     assert watch.problems == []
 
@@ -68,6 +68,7 @@ def _reader_pages(reading_list):
         "review": neon.url,
         "person": "/people/zo%C3%AB-marchetti/",
         "studio": "/studios/harbourlight-pictures/",
+        "critic": "/people/priya-anand/",
         "search": "/search/?q=Marchetti",
         "search-empty": "/search/?q=%21%21%21",
         "not-found": "/no-such-review/",
@@ -116,3 +117,37 @@ def test_skip_link_and_focus_are_visible(reading_list, open_page):
     assert outline != "none"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_review_reads_first_on_a_phone_and_stands_beside_its_facts_on_a_desktop(
+    reading_list, open_page
+):
+    url = reading_list["url"] + reading_list["reviews"]["Neon Alley"].url
+
+    def top(page, selector):
+        return page.evaluate(
+            f"document.querySelector({selector!r}).getBoundingClientRect().top + scrollY"
+        )
+
+    phone, _ = open_page("phone")
+    phone.goto(url)
+    assert phone.locator(".review__facts-line").is_visible()
+    assert "1 h 52 min" in phone.locator(".review__facts-line").inner_text()
+    synopsis = top(phone, "#section-synopsis")
+    assert synopsis < 900, f"the synopsis starts {synopsis:.0f} px down on a phone"
+    assert top(phone, "aside.facts") > top(phone, ".section--final")  # facts after the review
+    body_size = phone.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.review__body p')).fontSize)"
+    )
+    assert 18 <= body_size <= 20
+
+    desktop, _ = open_page("desktop")
+    desktop.goto(url)
+    assert not desktop.locator(".review__facts-line").is_visible()
+    poster, header = top(desktop, ".review__poster"), top(desktop, ".review__header")
+    assert poster - header < 60, "the poster stands beside the header"
+    gap = top(desktop, ".review__body") - desktop.evaluate(
+        "document.querySelector('.review__header').getBoundingClientRect().bottom + scrollY"
+    )
+    assert gap < 60, f"{gap:.0f} px between the header and the body"
+    assert desktop.locator(".review__meta .visually-hidden").inner_text() == "3.5 out of 5"

@@ -52,3 +52,42 @@ def test_production_runs_with_its_environment_and_never_debug():
 
     assert base.DEBUG is False
     assert "dev-only" not in Path(base.__file__).read_text()
+
+
+def media_is_served(**env) -> bool:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "SERVE_MEDIA"}
+    }
+    environment.update(
+        env,
+        DJANGO_SETTINGS_MODULE="reviewsite.settings.production",
+        SECRET_KEY="k" * 50,
+        ALLOWED_HOSTS="reviews.example",
+    )
+    script = (
+        "import django; django.setup()\n"
+        "from django.urls import Resolver404, resolve\n"
+        "try:\n    resolve('/media/original_images/a.png')\n    print('served')\n"
+        "except Resolver404:\n    print('not served')\n"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip() == "served"
+
+
+def test_production_serves_local_uploads_only_when_asked():
+    """`make serve` on one machine without object storage sets SERVE_MEDIA=1 (posters load);
+    a deployment behind S3 or a CDN leaves it off."""
+    assert media_is_served(SERVE_MEDIA="1")
+    assert not media_is_served()
+    serve = (PROJECT / "scripts" / "serve.sh").read_text()
+    assert "export SERVE_MEDIA=${SERVE_MEDIA:-1}" in serve

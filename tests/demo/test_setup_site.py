@@ -26,3 +26,24 @@ def test_index_page_is_the_site_root(index_page):
 
     assert Site.objects.get(is_default_site=True).root_page_id == index_page.pk
     assert Page.objects.get(pk=index_page.pk).depth == 2
+
+
+def test_every_demo_review_is_eligible_for_the_review_snippet(index_page, monkeypatch, client):
+    """Google's review snippet needs the item's name, a Person author and a reviewRating
+    with its best and worst ratings: every demo review has them."""
+    import json
+    import re
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-test-password-1234")
+    call_command("setup_site", stdout=io.StringIO())
+    reviews = ReviewPage.objects.live().child_of(index_page)
+    assert reviews.count() == 4
+    for review in reviews:
+        html = client.get(review.url).content.decode()
+        script = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
+        data = json.loads(script.group(1))
+        assert data["itemReviewed"]["name"] == review.film_title
+        assert data["author"]["@type"] == "Person" and data["author"]["name"]
+        rating = data["reviewRating"]
+        assert (rating["bestRating"], rating["worstRating"]) == (5, 0)
+        assert 0 <= rating["ratingValue"] <= 5

@@ -61,7 +61,8 @@ body = [
 pages = []
 for film, director in (("Shared Film", person), ("Other Film", other)):
     page = index.add_child(instance=ReviewPage(
-        title=f"'{film}' Review: Two Servers", film_title=film, body=body, live=False))
+        title=f"'{film}' Review: Two Servers", film_title=film, body=body, live=False,
+        author=director))  # the cards on the front page name the critic
     ReviewDirector.objects.create(page=page, person=director, sort_order=0)
     page.save_revision().publish()
     pages.append(page)

@@ -72,7 +72,8 @@ def state(stage: str, database: Path) -> dict:
 def test_a_database_made_by_version_0_1_upgrades_with_nothing_lost(tmp_path):
     database = tmp_path / "made-by-0.1.sqlite3"
     # As 0.1's `make run` made it: migrate (its data migrations made the review index the
-    # site root and set up the groups and workflow), then import the demo reviews.
+    # site root and set up the groups and workflow), then import the demo reviews (with the
+    # plugin's later schema migrations too: the importer is today's; see old_migrations).
     manage("migrate", "--noinput", stage="old", database=database)
     manage("import_reviews", str(ROOT / "samples"), "--publish", stage="old", database=database)
     before = state("old", database)

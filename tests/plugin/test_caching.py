@@ -206,7 +206,6 @@ def test_a_moved_review_is_served_fresh_at_its_new_address(client, site):
 CREDIT_TRIGGERS = {
     # what is renamed, and the addresses of A that show its name
     "director": {
-        "front page",
         "review",
         "director filmography",
         "v2 listing",
@@ -216,7 +215,17 @@ CREDIT_TRIGGERS = {
         "v3 detail",
     },
     "actor": {"review", "actor filmography", "v2 listing", "v3 listing", "v3 detail", "v3 person"},
-    "critic": {"review", "feed", "v2 detail", "v3 detail"},
+    # review cards (the front page, filmographies) name the critic
+    "critic": {
+        "review",
+        "feed",
+        "front page",
+        "director filmography",
+        "actor filmography",
+        "studio filmography",
+        "v2 detail",
+        "v3 detail",
+    },
     "performer": {"review", "v2 detail", "v3 detail"},
     "studio": {"review", "studio filmography", "v2 detail", "v3 detail", "v3 studio"},
     "distributor": {"review", "v2 detail", "v3 listing"},

@@ -141,7 +141,7 @@ def test_a_stock_wagtail_base_still_gets_the_json_ld_in_the_body(client, credite
     assert "review_pages/review_pages.css" in body
     # The whole page is there: facts, credits with characters, sections.
     assert "Ines Calder" in body and "The Lamplighter" in body and "Breakwater Films" in body
-    assert "Synopsis" in body and "Final statement" in body
+    assert "Synopsis" in body and "Verdict" in body
     for url in ["/", "/people/ines-calder/", "/search/?q=harbour"]:
         assert client.get(url).status_code == 200, url
 

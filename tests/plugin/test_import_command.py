@@ -40,7 +40,9 @@ def test_publish_and_rerun_reports_unchanged(index_page):
 def test_refused_files_exit_1_after_the_summary_and_the_others_import(index_page, tmp_path):
     (tmp_path / "a-good.txt").write_text(review_text(), encoding="utf-8")
     (tmp_path / "b-empty.txt").write_bytes(b"")
-    (tmp_path / "c-latin1.txt").write_bytes("'Café' Review: crème".encode("latin-1"))
+    # UTF-8 and Windows-1252 in one file: no single encoding reads it.
+    mixed = "'Zoë’s Café' Review: déjà".encode() + " crème brûlée".encode("cp1252")
+    (tmp_path / "c-latin1.txt").write_bytes(mixed)
     (tmp_path / "notes.md").write_text("not a review", encoding="utf-8")
     out = io.StringIO()
     with pytest.raises(CommandError) as error:

@@ -158,6 +158,14 @@ def test_project_samples_share_people_and_studios(index_page):
     # Inés Valdés writes one film and directs and writes another.
     ines = Person.objects.get(name="Inés Valdés")
     assert ines.writer_credits.count() == 2 and ines.director_credits.count() == 1
+    # Every demo review names its critic and gives a score (Google's review snippet).
+    reviews = ReviewPage.objects.select_related("author")
+    assert sorted((r.author.name, str(r.score)) for r in reviews) == [
+        ("Helena Marsh", "3.0"),
+        ("Helena Marsh", "4.0"),
+        ("Tobias Wren", "3.5"),
+        ("Tobias Wren", "4.5"),
+    ]
 
 
 def test_one_person_in_several_roles_is_one_snippet(index_page):
@@ -310,7 +318,14 @@ REFUSALS = {
     "empty": (b"", "empty file"),
     "blank": (b"  \n\n \n", "empty file"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
-    "latin-1": (review_text(film="Café").encode("latin-1"), "not UTF-8 text"),
+    "mixed encodings": (
+        review_text(film="Zoë’s Café").encode() + "Inés Valdés".encode("cp1252"),
+        "not confidently Windows-1252 or Latin-1",
+    ),
+    "cyrillic": (
+        review_text(synopsis="Привет, это обзор фильма, очень хороший фильм").encode("cp1251"),
+        "not UTF-8 text",
+    ),
     "no headline": (b"Just some notes\n\nMPA Rating: R\n", "no headline"),
     "no metadata": (b"'Film' Review: Good\n\nA paragraph.\n", "no metadata block"),
     "runtime": (

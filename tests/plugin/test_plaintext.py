@@ -599,10 +599,13 @@ def test_a_one_word_sentence_is_not_the_final_marker():
     assert review.final_statement == ("Good.",)
 
 
-def test_performers_need_the_full_name():
-    sections = "Mirela shines\n\nStone and Lute, both good; Oskar is fine."
-    review = parse_review(make_review(sections=sections))
-    assert review.sections[0].performers == ()
+def test_performers_are_named_by_full_or_family_name_not_given_name():
+    given_names = "Mirela shines\n\nMirela and Oskar, both good."
+    review = parse_review(make_review(sections=given_names))
+    assert review.sections[0].kind == "critique" and review.sections[0].performers == ()
+    family_names = "Mirela shines\n\nStone and Lute, both good; Oskar is fine."
+    review = parse_review(make_review(sections=family_names))
+    assert review.sections[0].performers == ("Mirela Stone", "Oskar Lute")
 
 
 def test_performers_match_case_insensitively_in_billing_order():

@@ -27,6 +27,10 @@ REVIEW_FIELDS = {
     "production_companies",
     "distributor",
     "body",
+    "featured",
+    "imdb_id",
+    "tmdb_id",
+    "wikidata_id",
 }
 
 
@@ -96,6 +100,9 @@ def full_review(make_review, person_factory, studio_factory, index_page):
         score=Decimal("3.5"),
         author=people["Chloé Critic"],
         distributor=studios["Lionsgate"],
+        imdb_id="tt9999001",
+        tmdb_id="541671",
+        wikidata_id="Q98765432",
         body=body,
         directors=[people["Len Wiseman"]],
         writers=[people["Shay Hatten"]],
@@ -132,6 +139,10 @@ def expected_review(review):
             studio_ref(studios["Lionsgate"]),
         ],
         "distributor": studio_ref(studios["Lionsgate"]),
+        "featured": False,
+        "imdb_id": "tt9999001",
+        "tmdb_id": "541671",
+        "wikidata_id": "Q98765432",
         "body": [
             {
                 "type": "synopsis",
