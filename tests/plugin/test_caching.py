@@ -156,10 +156,19 @@ def _move(site):
 
 
 # Which addresses show the change, and what reader sees there afterwards.
+# Review A is the only one crediting its people and studio: without it they are unknown.
+ONLY_ON_A = {
+    "director filmography",
+    "actor filmography",
+    "studio filmography",
+    "v2 person",
+    "v3 person",
+    "v3 studio",
+}
 REVIEW_TRIGGERS = {
     "published again": (_relabel, set()),
-    "unpublished": (_unpublish, {"review", "v2 detail", "v3 detail"}),
-    "deleted": (_delete, {"review", "v2 detail", "v3 detail"}),
+    "unpublished": (_unpublish, {"review", "v2 detail", "v3 detail", *ONLY_ON_A}),
+    "deleted": (_delete, {"review", "v2 detail", "v3 detail", *ONLY_ON_A}),
     "moved": (_move, {"review"}),  # its old address redirects
 }
 
