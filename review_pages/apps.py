@@ -8,7 +8,7 @@ class ReviewPagesConfig(AppConfig):
 
     def ready(self):
         """Wire the plugin in, whatever the order of INSTALLED_APPS."""
-        from . import cdn, checks, compat, events  # noqa: F401 - checks register themselves
+        from . import cdn, checks, compat, events, throttle  # noqa: F401 - checks register themselves
         from .api import images, wiring
         from .importing import indexing
 
@@ -19,3 +19,4 @@ class ReviewPagesConfig(AppConfig):
         wiring.register_review_schema()
         compat.install()
         images.make_ids_filterable()
+        throttle.install()  # before the URL configuration reads Wagtail's password view

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not from a CDN
     "corsheaders",
+    "axes",  # admin sign-in lockouts (settings below)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reviewsite.urls"
@@ -159,6 +162,24 @@ else:
             "LOCATION": "reviewsite",
         }
     }
+
+# Sign-in guessing (Wagtail's admin login, Django's admin): django-axes counts failures per
+# account and client address in the database (shared by every worker and server) and locks
+# that pair out for a while after a few; a right password resets the count. An administrator
+# lifts a lock with `manage.py axes_reset` (all), `axes_reset_username NAME` or
+# `axes_reset_ip ADDRESS`. Behind a proxy, REMOTE_ADDR must be the client's address.
+import datetime  # noqa: E402
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
