@@ -6,8 +6,9 @@ Wagtail's `authenticate_with_password` view checks a page's password as often as
 asked (about 80 guesses a second here). It is the plugin's job because the secrets are its
 reviews, in any host: the plugin wraps Wagtail's view from its `ready()` (before the URL
 configuration is read), so every site that installs it is protected without a middleware.
-The counts live in the plugin's cache (`CACHE_ALIAS`): shared by every server with Redis;
-`cache.add` + `cache.incr` keep them exact under concurrent guesses.
+The counts live in Django's default cache: shared by every server with Redis (`cache.add`
++ `cache.incr` keep them exact under concurrent guesses); a per-process cache counts per
+worker.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def _key(request, page_id) -> str:
 
 
 def _cache():
-    return caches[reviews_settings.CACHE_ALIAS]
+    return caches["default"]
 
 
 def failures(request, page_id) -> int:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "reviewsite.middleware.ContentSecurityPolicyMiddleware",
+    "reviewsite.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # The response cache before sessions and authentication, so that a hit skips them.
@@ -83,13 +84,32 @@ ROOT_URLCONF = "reviewsite.urls"
 # out of the policy (they still get nosniff, the referrer policy and X-Frame-Options).
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 
+
+def media_origins(environ=os.environ) -> list[str]:
+    """Where posters and photos load from when media is not on this site: the media CDN
+    (`AWS_S3_CUSTOM_DOMAIN`), else the bucket's endpoint (`AWS_S3_ENDPOINT_URL`, or AWS's
+    address of the bucket). The CSP's `img-src` lets them in; nothing else is added."""
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return []
+    custom = environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip().rstrip("/")
+    if custom:
+        return [custom if "://" in custom else f"https://{custom}"]
+    endpoint = environ.get("AWS_S3_ENDPOINT_URL", "").strip().rstrip("/")
+    if endpoint:
+        return [endpoint]
+    region = environ.get("AWS_S3_REGION_NAME", "").strip()
+    host = f"{bucket}.s3.{region}.amazonaws.com" if region else f"{bucket}.s3.amazonaws.com"
+    return [f"https://{host}"]
+
+
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *media_origins()],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
@@ -99,6 +119,23 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview panel opts its own view back in (SAMEORIGIN)
+# Powerful browser features the site never uses, refused to it and to anything it embeds
+# (reviewsite.middleware.PermissionsPolicyMiddleware): an empty list allows no origin.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 TEMPLATES = [
     {
