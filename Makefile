@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install browser-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser dist matrix bench bench-import soak backup restore clean
+.PHONY: run serve install browser-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser dist matrix bench bench-import bench-renditions fuzz soak backup restore clean
 
 # The virtualenv, with the plugin installed from this checkout in editable mode (the first
 # line of requirements.txt), so the demo site uses it exactly as a host does.
@@ -91,6 +91,10 @@ bench: install
 
 bench-import: install
 	$(PY) bench/import_bench.py
+
+# The renditions of the largest poster the demo accepts (WAGTAILIMAGES_MAX_IMAGE_PIXELS).
+bench-renditions: install
+	$(PY) bench/renditions.py
 
 # The plugin's distribution: sdist and wheel in dist/, checked (metadata, and what the wheel
 # holds: templates, static files and migrations, and nothing of the demo).

@@ -298,6 +298,14 @@ else:
     )
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"webp": "webp", "avif": "avif"}
+# Costly uploads are refused in the admin, with Wagtail's message ("This file has too many
+# pixels ..."): each rendition decodes the whole original, so a 121-megapixel PNG (353 KB)
+# took 20 s and 3 GB to render; at 10 megapixels the nine renditions the site and its APIs
+# make of a poster take under 2 s here (bench/renditions.py). 10 MB at most per file.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("WAGTAILIMAGES_MAX_IMAGE_PIXELS", "10000000"))
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(
+    os.environ.get("WAGTAILIMAGES_MAX_UPLOAD_SIZE", str(10 * 1024 * 1024))
+)
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # APIs: display HTML (resolved links, no internal markup), and pages big enough for apps.
