@@ -41,6 +41,13 @@ run: setup
 serve: install
 	PY=$(PY) scripts/serve.sh
 
+# schemathesis, all phases, against a live gunicorn (production settings) on SQLite and on
+# PostgreSQL database FUZZ_PG_DB (created and dropped); fails on any 5xx or under 15,000
+# requests per database (scripts/fuzz.py). Not part of `make test`: a few minutes each.
+FUZZ_PG_DB ?= fuzz
+fuzz: install
+	FUZZ_PG_DB=$(FUZZ_PG_DB) $(PY) scripts/fuzz.py
+
 # Load with faults (not part of `make test`): gunicorn on PostgreSQL `soak` and Redis DB 3
 # under wrk while a writer publishes; PostgreSQL restarted and Redis stopped unless FAULTS=0.
 FAULTS ?= 1
