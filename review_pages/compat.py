@@ -158,7 +158,12 @@ def refuse_nul_characters(view, *, problem_json: bool = False):
 
 def blank_search_crash_needed() -> bool:
     """Whether modelsearch's SQLite backend still builds no query (None, which it then
-    compiles: AttributeError) from a search holding no term."""
+    compiles: AttributeError) from a search holding no term (on SQLite only: the backend's
+    module needs its FTS model, which exists there only)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return False
     from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchQueryCompiler
     from modelsearch.query import PlainText
 
