@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install browser-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser audit dist matrix host-check bench bench-import soak backup restore clean
+.PHONY: run serve install browser-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser audit dist matrix host-check bench bench-import bench-renditions fuzz soak backup restore clean
 
 # The virtualenv, with the plugin installed from this checkout in editable mode (the first
 # line of requirements.txt), so the demo site uses it exactly as a host does.
@@ -42,6 +42,13 @@ run: setup
 
 serve: install
 	PY=$(PY) scripts/serve.sh
+
+# schemathesis, all phases, against a live gunicorn (production settings) on SQLite and on
+# PostgreSQL database FUZZ_PG_DB (created and dropped); fails on any 5xx or under 15,000
+# requests per database (scripts/fuzz.py). Not part of `make test`: a few minutes each.
+FUZZ_PG_DB ?= fuzz
+fuzz: install
+	FUZZ_PG_DB=$(FUZZ_PG_DB) $(PY) scripts/fuzz.py
 
 # Load with faults (not part of `make test`): gunicorn on PostgreSQL `soak` and Redis DB 3
 # under wrk while a writer publishes; PostgreSQL restarted and Redis stopped unless FAULTS=0.
@@ -99,6 +106,10 @@ bench-import: install
 # sameAs), Lighthouse (>= 95 in every category, mobile and desktop), posters served.
 audit: install browser-deps
 	PY=$(abspath $(PY)) $(PY) scripts/audit_pages.py
+
+# The renditions of the largest poster the demo accepts (WAGTAILIMAGES_MAX_IMAGE_PIXELS).
+bench-renditions: install
+	$(PY) bench/renditions.py
 
 # The plugin's distribution: sdist and wheel in dist/, checked (metadata, and what the wheel
 # holds: templates, static files and migrations, and nothing of the demo).

@@ -85,6 +85,9 @@ class CreditedEntity(index.Indexed, models.Model):
         index.AutocompleteField("name"),
         index.FilterField("name"),  # so that the APIs can order search results by name
         index.FilterField("slug"),
+        # The APIs search only people and studios credited on a live public review: a filter
+        # on the id (and an order by it).
+        index.FilterField("id"),
     ]
 
     class Meta:

@@ -8,8 +8,8 @@ class ReviewPagesConfig(AppConfig):
 
     def ready(self):
         """Wire the plugin in, whatever the order of INSTALLED_APPS."""
-        from . import cdn, checks, compat, events  # noqa: F401 - checks register themselves
-        from .api import wiring
+        from . import cdn, checks, compat, events, throttle  # noqa: F401 - checks register themselves
+        from .api import images, wiring
         from .importing import indexing
 
         events.connect()
@@ -18,3 +18,5 @@ class ReviewPagesConfig(AppConfig):
         # Before anything imports Wagtail's v3 pages router (compat.install does).
         wiring.register_review_schema()
         compat.install()
+        images.make_ids_filterable()
+        throttle.install()  # before the URL configuration reads Wagtail's password view

@@ -108,6 +108,32 @@ def site_changed(sender, **kwargs):
         purge([url for index in ReviewIndexPage.objects.live() for url in index_urls(index)])
 
 
+def every_url() -> list[str]:
+    """Every address the plugin's pages answer at: each live page, each review index's
+    routes, and the filmographies of everyone credited on a live review (a restore or an
+    import replaces them all)."""
+    from wagtail.models import Page
+
+    from .models import ReviewIndexPage, ReviewPage
+
+    urls = [page.get_full_url() for page in Page.objects.live().defer_streamfields().specific()]
+    reviews = ReviewPage.objects.live().public()
+    people = list(reviews.credited_people().values_list("slug", flat=True))
+    studios = list(reviews.credited_studios().values_list("slug", flat=True))
+    for index_page in ReviewIndexPage.objects.live():
+        links = IndexLinks.for_index(index_page, absolute=True)
+        urls += index_urls(index_page)
+        urls += [links.person(slug) for slug in people] + [links.studio(slug) for slug in studios]
+    return [url for url in urls if url]
+
+
+def purge_everything(also: list[str] = ()) -> None:
+    """Purge every address of `every_url()` and `also` (e.g. the addresses before a restore,
+    which the restored database may no longer have), when a CDN is configured."""
+    if purging():
+        purge([*every_url(), *also])
+
+
 def connect() -> None:
     uid = "review_pages.cdn"
     events.review_changed.connect(review_changed, dispatch_uid=f"{uid}.review")

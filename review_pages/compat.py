@@ -11,6 +11,11 @@ pinned version fixes one, so that it gets deleted rather than kept forever.
   database, which fails on one beyond 64 bits: a 500 instead of a 400.
 - PostgreSQL refuses NUL characters in text, yet Wagtail's v3 page search, `find/` and
   slug lookups pass them to the database (a 500): `refuse_nul_characters` answers 400.
+- modelsearch's SQLite backend (Wagtail 8.0.1's search) builds no query from a search of
+  only whitespace or separators (`%20`, `%09`, `%C2%A0`, `%E3%80%80`, `%1E`: an
+  AttributeError), and passes a lone `"` to FTS5 (a syntax error): a 500 on every API
+  search, Wagtail's included. `checked_search` reduces each API `search=` to plain words, as
+  the readers' search does (`review_pages.search`), and answers 400 when none is left.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from __future__ import annotations
 import functools
 
 from django.http import JsonResponse
+
+from .search import SearchQuery
 
 #: Beyond this an offset cannot be a real position, and the databases refuse it as an
 #: integer (SQLite: "datatype mismatch", PostgreSQL: "bigint out of range").
@@ -115,6 +122,24 @@ def has_nul(request) -> bool:
 NUL_MESSAGE = "The address contains a NUL character, which nothing can match."
 
 
+def problem_response(status: int, detail: str) -> JsonResponse:
+    """An RFC 7807 `application/problem+json` answer, as Wagtail's v3 errors are."""
+    from http import HTTPStatus
+
+    try:
+        title = HTTPStatus(status).phrase
+    except ValueError:
+        title = "Error"
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return JsonResponse(body, status=status, content_type="application/problem+json")
+
+
+def bad_request(message: str, *, problem_json: bool) -> JsonResponse:
+    if problem_json:
+        return problem_response(400, message)
+    return JsonResponse({"message": message}, status=400)
+
+
 def refuse_nul_characters(view, *, problem_json: bool = False):
     """`view`, answering 400 to an address holding a NUL character instead of passing it on
     to the database (PostgreSQL raises DataError on it; on SQLite it can match nothing)."""
@@ -122,14 +147,55 @@ def refuse_nul_characters(view, *, problem_json: bool = False):
     @functools.wraps(view)
     def guarded(request, *args, **kwargs):
         if has_nul(request):
-            if problem_json:
-                body = {"type": "about:blank", "title": "Bad Request", "status": 400}
-                body["detail"] = NUL_MESSAGE
-                return JsonResponse(body, status=400, content_type="application/problem+json")
-            return JsonResponse({"message": NUL_MESSAGE}, status=400)
+            return bad_request(NUL_MESSAGE, problem_json=problem_json)
         return view(request, *args, **kwargs)
 
     return guarded
+
+
+# API searches: only words reach the search backend
+
+
+def blank_search_crash_needed() -> bool:
+    """Whether modelsearch's SQLite backend still builds no query (None, which it then
+    compiles: AttributeError) from a search holding no term (on SQLite only: the backend's
+    module needs its FTS model, which exists there only)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return False
+    from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchQueryCompiler
+    from modelsearch.query import PlainText
+
+    compiler = object.__new__(SQLiteSearchQueryCompiler)  # the method reads no state first
+    return compiler.build_search_query_content(PlainText("\u3000 \x1e")) is None
+
+
+SEARCH_MESSAGE = (
+    "search has no letters or digits to look for; search for words, e.g. a title or a name."
+)
+
+
+def checked_search(view, *, problem_json: bool = False):
+    """`view`, its `search=` reduced to at most 12 plain words (200 characters) before any
+    backend sees it; 400 when nothing is left (whitespace, punctuation, a lone `"`). An
+    empty `search=` is no search. Applied to every API view of the plugin's include: it is
+    the plugin's rule for searches as well as a workaround (`blank_search_crash_needed`)."""
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        if "search" in request.GET:
+            query = SearchQuery.from_request(request, key="search")
+            request.GET = request.GET.copy()
+            if not request.GET.get("search"):
+                del request.GET["search"]
+            elif not query:
+                return bad_request(SEARCH_MESSAGE, problem_json=problem_json)
+            else:
+                request.GET["search"] = query.text
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 def install() -> None:

@@ -30,6 +30,10 @@ DEFAULTS: dict[str, Any] = {
     # Purge the filmographies, front page and feed from Wagtail's frontend cache (a CDN) when
     # a review changes; needs WAGTAILFRONTENDCACHE.
     "CDN_PURGE": False,
+    # Page passwords (Wagtail's password form): wrong passwords allowed per client address
+    # and page before the form answers 429, and for how long (0 attempts: no limit).
+    "PASSWORD_ATTEMPTS": 10,
+    "PASSWORD_LOCKOUT_SECONDS": 300,
 }
 
 

@@ -25,8 +25,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 elif getattr(settings, "SERVE_MEDIA", False):
-    # Test settings (the browser tests' live server) and `make serve` on one machine
-    # without object storage: uploaded posters.
+    # One machine (production without S3, README "Deploying") and the browser tests' live
+    # server: uploaded posters and photos.
     from django.urls import re_path
     from django.views.static import serve
 

@@ -25,6 +25,7 @@ if [ -z "${AWS_STORAGE_BUCKET_NAME:-}" ]; then export SERVE_MEDIA=${SERVE_MEDIA:
 export WAGTAILADMIN_BASE_URL=${WAGTAILADMIN_BASE_URL:-http://${GUNICORN_BIND:-127.0.0.1:8000}}
 
 "$PY" manage.py migrate --noinput
+"$PY" manage.py createcachetable  # the workers' shared cache when there is no REDIS_URL
 "$PY" manage.py collectstatic --noinput -v0
 echo "Serving with gunicorn on http://${GUNICORN_BIND:-127.0.0.1:8000}/ (production settings)"
 exec .venv/bin/gunicorn -c gunicorn.conf.py

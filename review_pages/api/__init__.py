@@ -33,8 +33,9 @@ def register_v2_endpoints(router, *, names=V2_ENDPOINTS) -> None:
 def register_v3_routers(api=None) -> None:
     """Add the reviews, people and studios routers to a v3 NinjaAPI (Wagtail's by default),
     once; call it before the API's `.urls` is first read."""
-    from . import v3
+    from . import images, v3
 
+    images.restrict_v3_images()
     if api is None:
         from wagtail.api.v3.api import api
     if id(api) in _registered_v3:

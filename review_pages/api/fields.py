@@ -59,6 +59,17 @@ class ImageField(serializers.Field):
         return shapes.image_info(image, self.context.get("request"), self.spec)
 
 
+class PrefetchedTagsField(serializers.Field):
+    """Tag names, read from prefetched tags (Wagtail's `TagsField` queries once per item)."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return sorted(tag.name for tag in value.all())
+
+
 class RichTextHTMLField(serializers.Field):
     """Rich text as display HTML, whatever WAGTAILAPI_RICH_TEXT_FORMAT says."""
 

@@ -1,17 +1,23 @@
-"""What every API answer gets from the plugin's URL include: ETags (and 304 answers), and the
-NUL-character guard (`compat.refuse_nul_characters`).
+"""What every API answer gets from the plugin's URL include: ETags (and 304 answers), the
+NUL-character guard (`compat.refuse_nul_characters`), checked searches
+(`compat.checked_search`), and on v3 a problem+json body for every 4xx answer.
 
-Applied by wrapping each view of the included URL patterns, so a host needs no middleware.
+Applied by wrapping each view of the included URL patterns (Wagtail's own endpoints
+included), so a host needs no middleware.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 
-from django.urls import URLPattern, URLResolver
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.urls import Resolver404, URLPattern, URLResolver, re_path, resolve
 from django.utils.cache import get_conditional_response, set_response_etag
 
-from ..compat import refuse_nul_characters
+from ..compat import checked_search, problem_response, refuse_nul_characters
+
+PROBLEM_JSON = "application/problem+json"
 
 
 def with_etag(view):
@@ -36,6 +42,34 @@ def with_etag(view):
     return conditional
 
 
+def as_problem_json(view):
+    """`view`, its 4xx answers in RFC 7807 `application/problem+json` (Wagtail's v3 errors
+    are already; ninja's 405 and any plain JSON error are not)."""
+
+    @functools.wraps(view)
+    def problem(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        status = response.status_code
+        if not 400 <= status < 500 or response.get("Content-Type", "").startswith(PROBLEM_JSON):
+            return response
+        detail = ""
+        if not response.streaming:
+            try:
+                body = json.loads(response.content or b"null")
+            except ValueError:
+                body = response.content.decode("utf-8", "replace")
+            if isinstance(body, dict):
+                body = body.get("detail") or body.get("message") or ""
+            detail = body if isinstance(body, str) else ""
+        replacement = problem_response(status, detail)
+        for header in ("Allow", "WWW-Authenticate"):
+            if response.has_header(header):
+                replacement[header] = response[header]
+        return replacement
+
+    return problem
+
+
 def guard(patterns, *, problem_json: bool = False) -> list:
     """`patterns` (URL patterns and resolvers, nested) with every view wrapped."""
     guarded = []
@@ -51,14 +85,36 @@ def guard(patterns, *, problem_json: bool = False) -> list:
                 )
             )
         elif isinstance(item, URLPattern):
-            view = refuse_nul_characters(with_etag(item.callback), problem_json=problem_json)
+            view = checked_search(with_etag(item.callback), problem_json=problem_json)
+            view = refuse_nul_characters(view, problem_json=problem_json)
+            if problem_json:
+                view = as_problem_json(view)
             guarded.append(URLPattern(item.pattern, view, item.default_args, item.name))
         else:
             guarded.append(item)
     return guarded
 
 
+def not_found(request, *args, **kwargs) -> HttpResponse:
+    """Any other address under the API: a problem+json 404 (or the address with its slash)."""
+    if not request.path.endswith("/"):
+        try:
+            resolve(request.path + "/")
+        except Resolver404:
+            pass
+        else:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(
+                request.path + "/" + (f"?{query}" if query else "")
+            )
+    return problem_response(404, "Nothing is at this address of the API.")
+
+
 def guarded_include(urls: tuple, *, problem_json: bool = False) -> tuple:
-    """An `include()`-able (patterns, app_name, namespace) triple, its views wrapped."""
+    """An `include()`-able (patterns, app_name, namespace) triple, its views wrapped; with
+    `problem_json`, every other address under it is a problem+json 404."""
     patterns, app_name, namespace = urls
-    return guard(patterns, problem_json=problem_json), app_name, namespace
+    patterns = guard(patterns, problem_json=problem_json)
+    if problem_json:
+        patterns.append(re_path(r"", not_found))
+    return patterns, app_name, namespace

@@ -24,15 +24,24 @@ from .. import shown
 from ..filmography import find_by_slug
 from ..filters import ReviewFilters
 from ..links import IndexLinks
-from ..models import REVIEW_API_FIELDS, ReviewPage, load_credits, performers_by_id, shown_ids
+from ..models import (
+    REVIEW_API_FIELDS,
+    ReviewPage,
+    load_credits,
+    performers_by_id,
+    publicly_credited,
+    shown_ids,
+)
 from .fields import (
     SHAPE_CONTEXT,
     FilmographyCreditsField,
     FilmographyURLField,
     ImageField,
+    PrefetchedTagsField,
     ReviewField,
     RichTextHTMLField,
 )
+from .images import shown_images
 from .shapes import PORTRAIT_RENDITION, ShapeContext
 
 
@@ -107,7 +116,18 @@ class RefuseBadQueriesMixin:
 
 
 class ImagesAPIViewSet(RefuseBadQueriesMixin, WagtailImagesAPIViewSet):
-    """Wagtail's images endpoint, answering bad queries with 400."""
+    """Wagtail's images endpoint, answering bad queries with 400, listing only the images
+    live, public pages show (`images.shown_images`), in a fixed number of queries."""
+
+    @classmethod
+    def get_field_serializer_overrides(cls, model):
+        return {**super().get_field_serializer_overrides(model), "tags": PrefetchedTagsField()}
+
+    def get_queryset(self):
+        """Made once per request (Wagtail asks twice, reading restrictions each time)."""
+        if getattr(self, "_queryset", None) is None:
+            self._queryset = shown_images(super().get_queryset()).prefetch_related("tags")
+        return self._queryset
 
 
 def record_reviews(pages, *, lists=()) -> None:
@@ -266,7 +286,8 @@ class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
         response = super().listing_view(request)
         if "search" not in request.GET:  # searches are not cached: their keys are unbounded
             ids = [item["id"] for item in response.data.get("items", []) if "id" in item]
-            self._record(ids, lists=[self.list_name])
+            # Who is listed depends on which reviews are live, as well as on the people.
+            self._record(ids, lists=[self.list_name, shown.REVIEWS])
         return response
 
     def detail_view(self, request, pk):
@@ -281,8 +302,11 @@ class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
             shown.record(studios=ids, lists=lists)
 
     def get_queryset(self):
+        """Only those credited on a live, public review: a person credited only on a draft
+        or a restricted review is not listed, found or served (404, as a draft is)."""
         return (
-            self.model.objects.select_related(self.image_field)
+            publicly_credited(self.kind)
+            .select_related(self.image_field)
             .prefetch_related(renditions_prefetch(self.image_field))
             .order_by("name", "pk")
         )

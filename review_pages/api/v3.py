@@ -25,7 +25,7 @@ from .. import shown
 from ..filmography import listed_review_ids, person_filmography, studio_filmography
 from ..filters import ReviewFilters
 from ..links import IndexLinks
-from ..models import ReviewPage, performers_by_id
+from ..models import ReviewPage, performers_by_id, publicly_credited
 from . import schemas, shapes
 from .v2 import record_reviews, renditions_prefetch
 
@@ -175,10 +175,13 @@ def review_by_slug(request: HttpRequest, slug: str):
 IMAGE_FIELDS = {"person": "photo", "studio": "logo"}
 
 
-def _entities(model, kind: str):
+def _entities(kind: str):
+    """Only those credited on a live, public review (anyone else is a 404, as a draft)."""
     image_field = IMAGE_FIELDS[kind]
-    return model.objects.select_related(image_field).prefetch_related(
-        renditions_prefetch(image_field)
+    return (
+        publicly_credited(kind)
+        .select_related(image_field)
+        .prefetch_related(renditions_prefetch(image_field))
     )
 
 
@@ -191,7 +194,7 @@ def _record_entities(kind: str, ids, lists=()) -> None:
 
 def _entity_list(request: HttpRequest, params: EntityQuery, model, kind: str) -> dict:
     _check_limit(params.limit)
-    queryset = _entities(model, kind)
+    queryset = _entities(kind)
     if params.search:  # search backends order by indexed fields only: no "pk" tie-break
         queryset = _search(queryset.order_by(params.order), params.search, by_relevance=False)
     else:
@@ -199,7 +202,8 @@ def _entity_list(request: HttpRequest, params: EntityQuery, model, kind: str) ->
     count = queryset.count()
     items = list(queryset[params.offset : params.offset + params.limit])
     if not params.search:  # searches are not cached: their keys are unbounded
-        lists = [shown.PEOPLE if kind == "person" else shown.STUDIOS]
+        # Who is listed depends on which reviews are live, as well as on the people.
+        lists = [shown.PEOPLE if kind == "person" else shown.STUDIOS, shown.REVIEWS]
         _record_entities(kind, [entity.pk for entity in items], lists)
     links = IndexLinks.for_site(request, absolute=True)
     return {
@@ -218,7 +222,7 @@ def _entity_list(request: HttpRequest, params: EntityQuery, model, kind: str) ->
 
 
 def _entity_detail(request: HttpRequest, model, kind: str, **lookup) -> dict:
-    entity = _entities(model, kind).filter(**lookup).first()
+    entity = _entities(kind).filter(**lookup).first()
     if entity is None:
         raise Http404(f"No {model._meta.verbose_name} matches the given query.")
     roles_of = person_filmography if kind == "person" else studio_filmography

@@ -432,14 +432,14 @@ _LEADING_AND_RE = re.compile(r"^(?:and|&) ", re.IGNORECASE)
 
 
 def _split_list(value: str, *, split_and: bool) -> tuple[str, ...]:
-    items: list[str] = []
+    items: dict[str, None] = {}  # ordered, and a repeat costs no scan (100,000 names)
     for raw in _split_top_level(value, ",;"):
         part = _LEADING_AND_RE.sub("", raw.strip()).strip()
         pieces = _AND_RE.split(part) if split_and and "(" not in part else [part]
         for piece in pieces:
             piece = piece.strip().rstrip(".").strip()
-            if piece and piece not in items:
-                items.append(piece)
+            if piece:
+                items.setdefault(piece)
     return tuple(items)
 
 

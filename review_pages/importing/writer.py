@@ -122,6 +122,10 @@ def section_types(review: ParsedReview) -> list[str]:
     return types
 
 
+#: The most credits of each kind one review may have (docs/importing.md).
+MAX_CREDITS = {"cast members": 500, "directors": 50, "writers": 50, "production companies": 50}
+
+
 def review_problems(review: ParsedReview, *, publish: bool) -> list[str]:
     """Why this review cannot be written (or published, with `publish`)."""
     problems = []
@@ -139,6 +143,17 @@ def review_problems(review: ParsedReview, *, publish: bool) -> list[str]:
             f"a runtime of {review.runtime_minutes} minutes is not plausible "
             f"(at most {max_runtime})"
         )
+    # A review credits tens of people, not thousands: past these the file is refused before
+    # anything is matched or written (100,000 cast names took minutes, then failed).
+    counts = {
+        "cast members": len(review.cast),
+        "directors": len(review.directors),
+        "writers": len(review.writers),
+        "production companies": len(review.production_companies),
+    }
+    for label, count in counts.items():
+        if count > MAX_CREDITS[label]:
+            problems.append(f"{count:,} {label} is too many (at most {MAX_CREDITS[label]:,})")
     # Names, characters and section headings share the snippets' and credits' limit.
     name_limit = min(
         _max_length(Person, "name"),

@@ -19,6 +19,7 @@ from .review import (
     load_listing_data,
     performer_ids,
     performers_by_id,
+    publicly_credited,
     raw_performer_ids,
     shown_ids,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "load_listing_data",
     "performer_ids",
     "performers_by_id",
+    "publicly_credited",
     "raw_performer_ids",
     "shown_ids",
 ]

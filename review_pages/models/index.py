@@ -136,9 +136,11 @@ class ReviewIndexPage(RoutablePageMixin, Page):
         person = find_by_slug(Person, slug)
         if person is None:
             raise Http404(f"No person has the slug {slug!r}.")
+        roles = person_filmography(person, self.reviews())
+        if not roles:  # only on drafts or restricted reviews: as unknown as a draft
+            raise Http404(f"No person has the slug {slug!r}.")
         if person.slug != slug:
             return redirect(IndexLinks.for_index(self, request).person(person.slug), permanent=True)
-        roles = person_filmography(person, self.reviews())
         shown.record(people=[person.pk])
         return self.render_filmography(request, person, "person", roles)
 
@@ -147,9 +149,11 @@ class ReviewIndexPage(RoutablePageMixin, Page):
         studio = find_by_slug(Studio, slug)
         if studio is None:
             raise Http404(f"No studio has the slug {slug!r}.")
+        roles = studio_filmography(studio, self.reviews())
+        if not roles:  # only on drafts or restricted reviews: as unknown as a draft
+            raise Http404(f"No studio has the slug {slug!r}.")
         if studio.slug != slug:
             return redirect(IndexLinks.for_index(self, request).studio(studio.slug), permanent=True)
-        roles = studio_filmography(studio, self.reviews())
         shown.record(studios=[studio.pk])
         return self.render_filmography(request, studio, "studio", roles)
 

@@ -480,3 +480,15 @@ class ReviewPage(Page):
         context["credits"] = refs.review_credits(self, links)
         context["review_pages_head"] = "review"  # which head tags `{% review_pages_head %}` gives
         return context
+
+
+def publicly_credited(kind: str):
+    """The people (`kind="person"`) or studios (`"studio"`) credited on at least one live,
+    public review: the only ones the public APIs list, search and serve.
+
+    One query (subqueries inside), plus Wagtail's read of the view restrictions. A person
+    credited only on a draft, an unpublished revision or a password- or login-restricted
+    review is not among them.
+    """
+    reviews = ReviewPage.objects.live().public()
+    return reviews.credited_people() if kind == "person" else reviews.credited_studios()

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not from a CDN
     "corsheaders",
+    "axes",  # admin sign-in lockouts (settings below)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "reviewsite.middleware.ContentSecurityPolicyMiddleware",
+    "reviewsite.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # The response cache before sessions and authentication, so that a hit skips them.
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reviewsite.urls"
@@ -80,13 +84,32 @@ ROOT_URLCONF = "reviewsite.urls"
 # out of the policy (they still get nosniff, the referrer policy and X-Frame-Options).
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 
+
+def media_origins(environ=os.environ) -> list[str]:
+    """Where posters and photos load from when media is not on this site: the media CDN
+    (`AWS_S3_CUSTOM_DOMAIN`), else the bucket's endpoint (`AWS_S3_ENDPOINT_URL`, or AWS's
+    address of the bucket). The CSP's `img-src` lets them in; nothing else is added."""
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return []
+    custom = environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip().rstrip("/")
+    if custom:
+        return [custom if "://" in custom else f"https://{custom}"]
+    endpoint = environ.get("AWS_S3_ENDPOINT_URL", "").strip().rstrip("/")
+    if endpoint:
+        return [endpoint]
+    region = environ.get("AWS_S3_REGION_NAME", "").strip()
+    host = f"{bucket}.s3.{region}.amazonaws.com" if region else f"{bucket}.s3.amazonaws.com"
+    return [f"https://{host}"]
+
+
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *media_origins()],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
@@ -96,6 +119,23 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview panel opts its own view back in (SAMEORIGIN)
+# Powerful browser features the site never uses, refused to it and to anything it embeds
+# (reviewsite.middleware.PermissionsPolicyMiddleware): an empty list allows no origin.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 TEMPLATES = [
     {
@@ -159,6 +199,24 @@ else:
             "LOCATION": "reviewsite",
         }
     }
+
+# Sign-in guessing (Wagtail's admin login, Django's admin): django-axes counts failures per
+# account and client address in the database (shared by every worker and server) and locks
+# that pair out for a while after a few; a right password resets the count. An administrator
+# lifts a lock with `manage.py axes_reset` (all), `axes_reset_username NAME` or
+# `axes_reset_ip ADDRESS`. Behind a proxy, REMOTE_ADDR must be the client's address.
+import datetime  # noqa: E402
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -240,6 +298,14 @@ else:
     )
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"webp": "webp", "avif": "avif"}
+# Costly uploads are refused in the admin, with Wagtail's message ("This file has too many
+# pixels ..."): each rendition decodes the whole original, so a 121-megapixel PNG (353 KB)
+# took 20 s and 3 GB to render; at 10 megapixels the nine renditions the site and its APIs
+# make of a poster take under 2 s here (bench/renditions.py). 10 MB at most per file.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("WAGTAILIMAGES_MAX_IMAGE_PIXELS", "10000000"))
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(
+    os.environ.get("WAGTAILIMAGES_MAX_UPLOAD_SIZE", str(10 * 1024 * 1024))
+)
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # APIs: display HTML (resolved links, no internal markup), and pages big enough for apps.

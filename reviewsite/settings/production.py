@@ -44,9 +44,30 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# One machine without object storage (`make serve`): Django serves the uploaded posters
-# itself. Off by default: behind a real deployment media come from S3 or a CDN.
-SERVE_MEDIA = env_flag("SERVE_MEDIA", False)
+# One machine without Redis (`make serve`): gunicorn's workers are separate processes, and a
+# per-process cache would let each keep its own answers, so after a publish half of them
+# showed the old page. The response cache's tag versions need a counter that every worker
+# increments atomically: Redis's INCR does; Django's file and database caches read and
+# write it in two steps across processes, so two changes could get one version and a stale
+# answer could be stored as fresh. Without Redis the response cache is therefore off (every
+# answer is made from the database, whichever worker makes it: correct at once), and the
+# counts that must be shared (page-password attempts) go to the database cache, which every
+# worker reads (`manage.py createcachetable`, run by scripts/serve.sh).
+if not REDIS_URL:  # noqa: F405
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "reviewsite_cache",
+        },
+        "responses": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    REVIEW_PAGES = {**REVIEW_PAGES, "CACHE_SECONDS": 0, "CACHE_ALIAS": "responses"}  # noqa: F405
+
+# Media: on one machine with local storage, the app serves /media/ itself (posters and
+# photos, uploaded after start-up, so not whitenoise); with S3 the bucket or its CDN does.
+# A scaled setup with local media puts nginx (or the load balancer) in front of /media/
+# and sets SERVE_MEDIA=0.
+SERVE_MEDIA = env_flag("SERVE_MEDIA", not os.environ.get("AWS_STORAGE_BUCKET_NAME"))
 
 STORAGES = {
     **STORAGES,  # noqa: F405

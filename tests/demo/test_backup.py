@@ -78,3 +78,68 @@ def test_restore_refuses_a_broken_archive_and_keeps_the_data(make_review, tmp_pa
     assert ReviewPage.objects.filter(film_title="Still Here").exists()
     with pytest.raises(CommandError, match="no such archive"):
         call_command("restore_site", str(tmp_path / "missing.tar.gz"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_after_a_deletion_restores_and_the_cache_is_emptied(
+    client, make_review, person_factory, tmp_path
+):
+    """Wagtail keeps a deleted page's log entries; the backup keeps them too and restores."""
+    from wagtail.models import Page, PageLogEntry
+
+    kept = make_review(film_title="Kept Film", directors=[person_factory(name="Kay Kept")])
+    doomed = make_review(film_title="Doomed Film")
+    Page.objects.get(pk=doomed.pk).specific.delete()
+    assert PageLogEntry.objects.filter(page_id=doomed.pk).exists()  # dangling, as Wagtail keeps
+    urls = ["/", kept.url, "/people/kay-kept/", "/api/v3/reviews/", f"/api/v2/pages/{kept.pk}/"]
+    before = snapshot(client, urls)
+
+    archive = tmp_path / "after-delete.tar.gz"
+    call_command("backup_site", output=str(archive))
+    assert archive.stat().st_mode & 0o777 == 0o600  # password hashes and page passwords
+
+    # Something the archive does not have, answered from the cache (a hit) before the restore.
+    extra = make_review(film_title="Made Later")
+    assert client.get(extra.url).status_code == 200
+    assert client.get(extra.url)["X-Cache"] == "hit"
+
+    call_command("restore_site", str(archive))
+    assert snapshot(client, urls) == before
+    assert PageLogEntry.objects.filter(page_id=doomed.pk).exists()
+    assert not ReviewPage.objects.filter(film_title__in=["Doomed Film", "Made Later"]).exists()
+    gone = client.get(extra.url)
+    assert gone.status_code == 404 and gone["X-Cache"] == "miss"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_purges_the_cdn_of_addresses_before_and_after(
+    make_review, tmp_path, settings, monkeypatch
+):
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+
+    kept = make_review(film_title="Kept Film")
+    archive = tmp_path / "site.tar.gz"
+    call_command("backup_site", output=str(archive))
+    later = make_review(film_title="Made Later")
+    purged: list[str] = []
+    monkeypatch.setattr(PurgeBatch, "purge", lambda batch, **kw: purged.extend(batch.urls))
+    settings.WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": "http://127.0.0.1:9",
+        }
+    }
+    settings.REVIEW_PAGES = {**settings.REVIEW_PAGES, "CDN_PURGE": True}
+
+    call_command("restore_site", str(archive))
+    assert any(url.endswith(kept.url) for url in purged), purged
+    assert any(url.endswith(later.url) for url in purged), purged  # gone since the restore
+    assert any(url.endswith("/feed/") for url in purged)
+
+
+def test_the_backup_folder_and_archive_are_private(make_review, tmp_path):
+    make_review(film_title="Anything")
+    archive = tmp_path / "backups" / "one.tar.gz"
+    call_command("backup_site", output=str(archive))
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert archive.parent.stat().st_mode & 0o777 == 0o700

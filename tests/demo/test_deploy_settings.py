@@ -23,6 +23,10 @@ CLEARED = (
     "SEARCH_BACKEND",
     "SEARCH_URL",
     "AWS_STORAGE_BUCKET_NAME",
+    "AWS_S3_CUSTOM_DOMAIN",
+    "AWS_S3_ENDPOINT_URL",
+    "AWS_S3_REGION_NAME",
+    "SERVE_MEDIA",
     "FRONTEND_CACHE_BACKEND",
     "REVIEWS_CACHE_SECONDS",
     # Set by tests/browser/conftest.py for Playwright when the whole suite runs; a deployment
@@ -38,7 +42,12 @@ print(json.dumps({
     "media": s.STORAGES["default"],
     "frontend_cache": s.WAGTAILFRONTENDCACHE,
     "cache_seconds": s.REVIEW_PAGES["CACHE_SECONDS"],
+    "cache_alias": s.REVIEW_PAGES.get("CACHE_ALIAS", "default"),
+    "response_cache": s.CACHES.get(s.REVIEW_PAGES.get("CACHE_ALIAS", "default")),
     "middleware": s.MIDDLEWARE,
+    "img_src": s.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
+    "serve_media": s.SERVE_MEDIA,
+    "permissions_policy": s.PERMISSIONS_POLICY,
 }))
 """
 
@@ -72,11 +81,16 @@ def refused(**env) -> str:
 
 def test_defaults_are_one_machine():
     settings = resolved()
-    assert settings["caches"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    # The workers share the database cache; with no atomic shared counter for the response
+    # cache's tag versions, answers are not cached (README "Deploying").
+    assert settings["caches"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert settings["cache_seconds"] == 0
+    assert settings["response_cache"]["BACKEND"] == "django.core.cache.backends.dummy.DummyCache"
     assert settings["search"] == {"BACKEND": "wagtail.search.backends.database"}
     assert settings["media"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert settings["serve_media"] is True  # posters load on one machine
+    assert settings["img_src"] == ["'self'", "data:"]
     assert settings["frontend_cache"] == {}
-    assert settings["cache_seconds"] == 600
     middleware = settings["middleware"]
     cors = middleware.index("corsheaders.middleware.CorsMiddleware")
     assert middleware[cors + 1] == "review_pages.cache.middleware.TaggedResponseCacheMiddleware"
@@ -91,6 +105,28 @@ def test_redis_and_cache_lifetime_from_the_environment():
     assert settings["caches"]["LOCATION"] == "redis://cache.internal:6379/2"
     assert settings["caches"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
     assert settings["cache_seconds"] == 120
+    assert settings["cache_alias"] == "default"  # the response cache on Redis
+
+
+@pytest.mark.parametrize(
+    "env, origin",
+    [
+        ({"AWS_S3_CUSTOM_DOMAIN": "media.example-cdn.net"}, "https://media.example-cdn.net"),
+        ({"AWS_S3_ENDPOINT_URL": "https://s3.eu.example.org/"}, "https://s3.eu.example.org"),
+        ({"AWS_S3_REGION_NAME": "eu-west-3"}, "https://posters.s3.eu-west-3.amazonaws.com"),
+        ({}, "https://posters.s3.amazonaws.com"),
+    ],
+)
+def test_the_csp_lets_posters_load_from_s3_or_the_media_cdn(env, origin):
+    settings = resolved(AWS_STORAGE_BUCKET_NAME="posters", **env)
+    assert settings["img_src"] == ["'self'", "data:", origin]
+    assert settings["serve_media"] is False  # the bucket or its CDN serves media
+
+
+def test_a_permissions_policy_refuses_every_powerful_feature():
+    policy = resolved()["permissions_policy"]
+    assert {"camera", "microphone", "geolocation", "payment"} <= set(policy)
+    assert all(allowed == [] for allowed in policy.values())
 
 
 @pytest.mark.parametrize(

@@ -145,3 +145,100 @@ def test_clear_refusals(index_page, tmp_path, data, reason):
     outcome = ReviewImporter(index_page, publish=True).import_path(path)
     assert outcome.status == REFUSED and reason in outcome.message, outcome
     assert table_snapshot() == before
+
+
+def test_a_fifo_is_refused_at_once(index_page, tmp_path):
+    import os
+    import time
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    outcome = ReviewImporter(index_page, publish=True).import_path(fifo)
+    assert time.monotonic() - started < 2
+    assert outcome.status == REFUSED and "named pipe (FIFO), not a regular file" in outcome.message
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_a_symlink_to_a_device_is_refused_at_once(index_page, tmp_path, device):
+    import time
+
+    link = tmp_path / "review.txt"
+    link.symlink_to(device)
+    started = time.monotonic()
+    outcome = ReviewImporter(index_page, publish=True).import_path(link)
+    assert time.monotonic() - started < 2
+    assert outcome.status == REFUSED and "character device" in outcome.message, outcome
+
+
+def test_the_command_refuses_a_fifo_and_a_device_link(index_page, tmp_path):
+    import io
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    paths = [str(tmp_path / "pipe.txt"), str(tmp_path / "zero.txt")]
+    out = io.StringIO()
+    started = time.monotonic()
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):  # exit status 1: files were refused
+        call_command("import_reviews", *paths, "--parent", str(index_page.pk), stdout=out)
+    assert time.monotonic() - started < 5
+    assert "named pipe (FIFO), not a regular file" in out.getvalue()
+    assert "character device, not a regular file" in out.getvalue()
+
+
+def test_a_file_growing_past_the_limit_is_read_only_to_the_limit(tmp_path, monkeypatch):
+    """Only limit + 1 bytes are ever read, whatever the size said when it was opened."""
+    from review_pages.importing import files
+
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * 5000)
+    reads = []
+    real_fdopen = files.os.fdopen
+
+    def spying_fdopen(*args, **kwargs):
+        opened = real_fdopen(*args, **kwargs)
+        real_read = opened.read
+
+        def read(size=-1):
+            reads.append(size)
+            return real_read(size)
+
+        opened.read = read
+        return opened
+
+    monkeypatch.setattr(files.os, "fdopen", spying_fdopen)
+    with pytest.raises(files.ImportRefused, match="more than 1,000 bytes"):
+        files.read_regular_file(path, 1000)
+    assert reads == [1001]
+
+
+def test_a_review_with_more_credits_than_the_cap_is_refused_within_seconds(index_page, tmp_path):
+    import time
+
+    cast = ", ".join(f"Cast{n} Member" for n in range(100_000))  # about 1.5 MB
+    path = tmp_path / "huge-cast.txt"
+    path.write_text(review_text(cast=cast))
+    assert 1e6 < path.stat().st_size < 2e6
+    before = table_snapshot()
+    started = time.monotonic()
+    outcome = ReviewImporter(index_page, publish=True).import_path(path)
+    elapsed = time.monotonic() - started
+    assert outcome.status == REFUSED, outcome
+    assert "100,000 cast members is too many (at most 500)" in outcome.message
+    assert elapsed < 5, elapsed
+    assert table_snapshot() == before
+
+
+def test_a_review_at_the_cap_is_imported(index_page, tmp_path):
+    cast = ", ".join(f"Actor Number{n} Surname" for n in range(500))
+    path = tmp_path / "full-cast.txt"
+    path.write_text(review_text(cast=cast))
+    outcome = ReviewImporter(index_page, publish=False).import_path(path)
+    assert outcome.status == IMPORTED, outcome
+    assert ReviewPage.objects.get(film_title="Paper Moons").cast.count() == 500

@@ -4,11 +4,15 @@ The dump is read inside one transaction (REPEATABLE READ on PostgreSQL), so a re
 published mid-backup is either wholly in it or not at all. Derived data (search index,
 reference index, sessions, content types and permissions) is left out: `restore_site`
 rebuilds it.
+
+The archive holds password hashes, page passwords and every draft: it is written readable
+by its owner only (0600, in a 0700 folder).
 """
 
 import datetime
 import io
 import json
+import os
 import tarfile
 from pathlib import Path
 
@@ -57,7 +61,7 @@ class Command(BaseCommand):
         output = Path(
             options["output"] or Path(settings.BASE_DIR) / "backups" / f"reviewsite-{stamp}.tar.gz"
         )
-        output.parent.mkdir(parents=True, exist_ok=True)
+        output.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
 
         dump = io.StringIO()
         outermost = not connection.in_atomic_block
@@ -79,7 +83,13 @@ class Command(BaseCommand):
 
         media_root = Path(settings.MEDIA_ROOT)
         partial = output.with_suffix(".partial")
-        with tarfile.open(partial, "w:gz") as archive:
+        # Created 0600 from the start: never readable by others, not even while written.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)  # an older partial file keeps its mode otherwise
+        with (
+            os.fdopen(descriptor, "wb") as file,
+            tarfile.open(fileobj=file, mode="w:gz") as archive,
+        ):
             for name, payload in [("manifest.json", manifest), ("data.fulljson", data)]:
                 info = tarfile.TarInfo(name)
                 info.size = len(payload)

@@ -1,8 +1,10 @@
 """Bring an install back to the content of a `backup_site` archive.
 
 Replaces everything in the database with the archive's content (in one transaction: a
-broken archive leaves the database as it was), restores the media files, then rebuilds
-the search and reference indexes.
+broken archive leaves the database as it was), restores the media files, rebuilds the
+search and reference indexes, then makes every cached answer stale (the response cache's
+`all` tag, shared by every server through Redis) and purges the CDN, when one is
+configured, of every address before and after the restore.
 """
 
 import json
@@ -15,6 +17,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from review_pages import cdn
+from review_pages.cache import store
 
 from .backup_site import FORMAT_VERSION
 
@@ -46,6 +51,7 @@ class Command(BaseCommand):
                 )
 
             call_command("migrate", interactive=False, verbosity=0)
+            addresses_before = cdn.every_url() if cdn.purging() else []
             with transaction.atomic():
                 call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=False)
                 call_command("loaddata", str(work / "data.fulljson"), verbosity=0)
@@ -58,4 +64,8 @@ class Command(BaseCommand):
 
         call_command("update_index", verbosity=0)
         call_command("rebuild_references_index", verbosity=0)
+        # Answers cached from the database before the restore describe content it may no
+        # longer have: none may be served again.
+        store.invalidate_all()
+        cdn.purge_everything(also=addresses_before)
         self.stdout.write(f"Restored {archive_path} ({manifest.get('created')}).")
