@@ -20,8 +20,7 @@ export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 export SECURE_SSL_REDIRECT=${SECURE_SSL_REDIRECT:-0}
 export SECURE_COOKIES=${SECURE_COOKIES:-0}
 export SECURE_HSTS_SECONDS=${SECURE_HSTS_SECONDS:-0}
-# Without object storage, the uploaded posters live in MEDIA_ROOT and are served from here.
-if [ -z "${AWS_STORAGE_BUCKET_NAME:-}" ]; then export SERVE_MEDIA=${SERVE_MEDIA:-1}; fi
+# Without object storage the production settings serve MEDIA_ROOT's posters (SERVE_MEDIA).
 export WAGTAILADMIN_BASE_URL=${WAGTAILADMIN_BASE_URL:-http://${GUNICORN_BIND:-127.0.0.1:8000}}
 
 "$PY" manage.py migrate --noinput

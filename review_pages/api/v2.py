@@ -13,7 +13,7 @@ from django.http import Http404
 from wagtail.api import APIField
 from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
-from wagtail.api.v2.utils import BadRequestError, page_models_from_string
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string, parse_fields_parameter
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.images import get_image_model
 from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIViewSet
@@ -263,6 +263,24 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         return response
 
 
+def keeps_the_id(fields: str | None) -> bool:
+    """Whether a `fields=` value keeps `id` in each item (`_` starts from nothing, `-id`
+    removes it). Wagtail answers an unparsable value itself."""
+    if not fields:
+        return True
+    try:
+        config = parse_fields_parameter(fields)
+    except ValueError:
+        return True
+    kept = True
+    for position, (name, negated, _) in enumerate(config):
+        if position == 0 and name == "_":
+            kept = False
+        elif name == "id":
+            kept = not negated
+    return kept
+
+
 class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
     """Public read of a credits library: listing (search by name, ordering) and detail.
 
@@ -282,15 +300,25 @@ class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
         context["index_links"] = IndexLinks.for_site(self.request, absolute=True)
         return context
 
+    def check_query_parameters(self, queryset):
+        super().check_query_parameters(queryset)
+        if not keeps_the_id(self.request.GET.get("fields")):
+            raise BadRequestError(
+                "fields: every person and studio is answered with its id; "
+                "fields=_ or -id would leave it out (add it back, e.g. fields=_,id,name)"
+            )
+
     def listing_view(self, request):
         response = super().listing_view(request)
         if "search" not in request.GET:  # searches are not cached: their keys are unbounded
-            ids = [item["id"] for item in response.data.get("items", []) if "id" in item]
+            ids = [item["id"] for item in response.data.get("items", [])]
             # Who is listed depends on which reviews are live, as well as on the people.
             self._record(ids, lists=[self.list_name, shown.REVIEWS])
         return response
 
     def detail_view(self, request, pk):
+        if not keeps_the_id(request.GET.get("fields")):
+            raise BadRequestError("fields: an answer without the id is refused (see the listing)")
         response = super().detail_view(request, pk)
         self._record([self.get_object().pk])  # Wagtail's cached object: the one shown
         return response

@@ -84,10 +84,10 @@ def media_is_served(**env) -> bool:
     return result.stdout.strip() == "served"
 
 
-def test_production_serves_local_uploads_only_when_asked():
-    """`make serve` on one machine without object storage sets SERVE_MEDIA=1 (posters load);
-    a deployment behind S3 or a CDN leaves it off."""
+def test_production_serves_local_uploads_unless_they_live_elsewhere():
+    """On one machine with local media (`make serve`) the app serves /media/ (posters load);
+    with a bucket, or SERVE_MEDIA=0 behind a web server that serves them, it does not."""
+    assert media_is_served()
     assert media_is_served(SERVE_MEDIA="1")
-    assert not media_is_served()
-    serve = (PROJECT / "scripts" / "serve.sh").read_text()
-    assert "export SERVE_MEDIA=${SERVE_MEDIA:-1}" in serve
+    assert not media_is_served(SERVE_MEDIA="0")
+    assert not media_is_served(AWS_STORAGE_BUCKET_NAME="posters")

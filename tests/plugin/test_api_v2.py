@@ -289,3 +289,17 @@ def test_api_answers_conditional_requests_with_304(client, full_review, url):
 
 def test_html_pages_get_no_api_etag(client, full_review):
     assert not client.get("/").has_header("ETag")
+
+
+@pytest.mark.parametrize("fields", ["_", "-id", "_,name", "-id,-meta", "*,-id"])
+@pytest.mark.parametrize("endpoint", ["/api/v2/people/", "/api/v2/studios/"])
+def test_people_and_studios_refuse_fields_without_the_id(client, full_review, endpoint, fields):
+    response = client.get(endpoint, {"fields": fields})
+    assert response.status_code == 400
+    assert "id" in response.json()["message"]
+
+
+@pytest.mark.parametrize("fields", ["_,id", "_,id,name", "-slug"])
+def test_people_keep_any_fields_with_the_id(client, full_review, fields):
+    items = client.get("/api/v2/people/", {"fields": fields}).json()["items"]
+    assert items and all("id" in item for item in items)

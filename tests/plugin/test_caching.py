@@ -471,7 +471,7 @@ def cached_endpoints(site):
         "v2 review listing": "/api/v2/pages/?type=review_pages.ReviewPage&fields=*",
         "v2 page detail": f"/api/v2/pages/{review.pk}/",
         "v2 people": "/api/v2/people/",
-        "v2 people, no fields": "/api/v2/people/?fields=_",
+        "v2 people, names only": "/api/v2/people/?fields=_,id,name",
         "v2 person": f"/api/v2/people/{director.pk}/",
         "v2 studios": "/api/v2/studios/",
         "v2 studio": f"/api/v2/studios/{studio.pk}/",
