@@ -31,7 +31,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 setup: migrate
-	$(PY) manage.py setup_site
+	$(PY) manage.py setup_site --hostname $(HOST) --port $(PORT)
 	$(PY) manage.py make_demo_posters
 
 run: setup

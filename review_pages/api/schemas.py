@@ -131,8 +131,13 @@ class Review(Schema):
     body: list[ReviewSection]
 
 
-class ReviewList(Schema):
-    count: int = Field(description="How many reviews match, across all pages of results.")
+class Listing(Schema):
+    count: int = Field(description="How many match, across all pages of results.")
+    next: str | None = Field(description="The next page of results, or null on the last.")
+    previous: str | None = Field(description="The previous page of results, or null on the first.")
+
+
+class ReviewList(Listing):
     items: list[Review]
 
 
@@ -182,11 +187,9 @@ class StudioDetail(Studio):
     credits: list[FilmographyCredit]
 
 
-class PersonList(Schema):
-    count: int
+class PersonList(Listing):
     items: list[Person]
 
 
-class StudioList(Schema):
-    count: int
+class StudioList(Listing):
     items: list[Studio]

@@ -15,7 +15,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from .. import refs
-from ..links import IndexLinks
+from ..links import IndexLinks, absolute_url
 from ..models import performers_by_id, raw_performer_ids
 from ..text import rich_text_html
 
@@ -48,7 +48,7 @@ def image_info(image, request: HttpRequest | None = None, spec: str = POSTER_REN
     if image is None:
         return None
     rendition = image.get_rendition(spec)
-    url = request.build_absolute_uri(rendition.url) if request is not None else rendition.full_url
+    url = absolute_url(rendition.url, request)
     return {
         "id": image.pk,
         "title": image.title,

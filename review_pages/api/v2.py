@@ -33,6 +33,12 @@ from .fields import (
     ReviewField,
     RichTextHTMLField,
 )
+from .paging import (
+    PublicBaseSerializer,
+    PublicImageSerializer,
+    PublicLinksMixin,
+    PublicPageSerializer,
+)
 from .shapes import PORTRAIT_RENDITION, ShapeContext
 
 
@@ -106,8 +112,10 @@ class RefuseBadQueriesMixin:
         return super().handle_exception(exc)
 
 
-class ImagesAPIViewSet(RefuseBadQueriesMixin, WagtailImagesAPIViewSet):
+class ImagesAPIViewSet(PublicLinksMixin, RefuseBadQueriesMixin, WagtailImagesAPIViewSet):
     """Wagtail's images endpoint, answering bad queries with 400."""
+
+    base_serializer_class = PublicImageSerializer
 
 
 def record_reviews(pages, *, lists=()) -> None:
@@ -120,7 +128,7 @@ def record_reviews(pages, *, lists=()) -> None:
     )
 
 
-class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
+class ReviewPagesAPIViewSet(PublicLinksMixin, RefuseBadQueriesMixin, PagesAPIViewSet):
     """Wagtail's pages endpoint, plus what apps need from reviews.
 
     - reviews carry the design's review object (`shapes.REVIEW_FIELDS`), credits embedded;
@@ -136,6 +144,13 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         for backend in PagesAPIViewSet.filter_backends
     ]
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(ReviewFilters.API_KEYS)
+    base_serializer_class = PublicPageSerializer
+    meta_fields = [
+        *PagesAPIViewSet.meta_fields[: PagesAPIViewSet.meta_fields.index("first_published_at") + 1],
+        "last_published_at",
+        *PagesAPIViewSet.meta_fields[PagesAPIViewSet.meta_fields.index("first_published_at") + 1 :],
+    ]
+    listing_default_fields = [*PagesAPIViewSet.listing_default_fields, "last_published_at"]
 
     @classmethod
     def get_field_serializer_overrides(cls, model):
@@ -243,13 +258,14 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         return response
 
 
-class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
+class CreditedEntityAPIViewSet(PublicLinksMixin, RefuseBadQueriesMixin, BaseAPIViewSet):
     """Public read of a credits library: listing (search by name, ordering) and detail.
 
     `find/?slug=` redirects to the detail of the entry with that slug.
     """
 
     filter_backends = [SafeFieldsFilter, OrderingFilter, SearchFilter]
+    base_serializer_class = PublicBaseSerializer
     find_query_parameters = BaseAPIViewSet.find_query_parameters.union(["slug"])
     listing_default_fields = BaseAPIViewSet.listing_default_fields + ["html_url", "name", "slug"]
     detail_only_fields = ["credits"]

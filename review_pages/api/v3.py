@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
-from wagtail.api.v2.utils import get_full_url
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
@@ -24,9 +23,10 @@ from people.models import Person, Studio
 from .. import shown
 from ..filmography import listed_review_ids, person_filmography, studio_filmography
 from ..filters import ReviewFilters
-from ..links import IndexLinks
+from ..links import IndexLinks, absolute_url
 from ..models import ReviewPage, performers_by_id
 from . import schemas, shapes
+from .paging import listing_links
 from .v2 import record_reviews, renditions_prefetch
 
 NAMESPACE = "wagtailapi_v3"
@@ -82,14 +82,22 @@ def _check_limit(limit: int) -> None:
 
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
-    """An absolute URL of this API (whatever namespace it is mounted under), on the same
-    base as Wagtail's own `detail_url`s."""
+    """An absolute URL of this API (whatever namespace it is mounted under), on the
+    public base (`links.public_base_url`)."""
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match is not None and match.namespace else NAMESPACE
     try:
-        return get_full_url(request, reverse(f"{namespace}:{name}", kwargs=kwargs))
+        return absolute_url(reverse(f"{namespace}:{name}", kwargs=kwargs), request)
     except NoReverseMatch:
         return ""
+
+
+def _listing(request: HttpRequest, params: ResultsSlice, count: int, items: list) -> dict:
+    """A listing's answer: the total, the neighbouring pages' addresses, the items."""
+    following, preceding = listing_links(
+        request, offset=params.offset, limit=params.limit, count=count
+    )
+    return {"count": count, "next": following, "previous": preceding, "items": items}
 
 
 def _search(queryset, query: str, by_relevance: bool):
@@ -145,7 +153,7 @@ def list_reviews(request: HttpRequest, params: ReviewQuery = Query(...)):  # noq
     items = _review_objects(pages, request)
     if not params.search:  # searches are not cached: their keys are unbounded
         record_reviews(pages, lists=[shown.REVIEWS])
-    return {"count": count, "items": items}
+    return _listing(request, params, count, items)
 
 
 def review_detail(
@@ -188,6 +196,10 @@ def _record_entities(kind: str, ids, lists=()) -> None:
         shown.record(studios=ids, lists=lists)
 
 
+def _entity_url(request: HttpRequest, kind: str, entity) -> str:
+    return _url(request, f"{kind}_detail", **{f"{kind}_id": entity.pk})
+
+
 def _entity_list(request: HttpRequest, params: EntityQuery, model, kind: str) -> dict:
     _check_limit(params.limit)
     queryset = _entities(model, kind)
@@ -201,19 +213,17 @@ def _entity_list(request: HttpRequest, params: EntityQuery, model, kind: str) ->
         lists = [shown.PEOPLE if kind == "person" else shown.STUDIOS]
         _record_entities(kind, [entity.pk for entity in items], lists)
     links = IndexLinks.for_site(request, absolute=True)
-    return {
-        "count": count,
-        "items": [
-            shapes.entity_object(
-                entity,
-                kind,
-                request,
-                links,
-                _url(request, f"{kind}_detail", **{f"{kind}_id": entity.pk}),
-            )
-            for entity in items
-        ],
-    }
+    objects = [
+        shapes.entity_object(
+            entity,
+            kind,
+            request,
+            links,
+            _url(request, f"{kind}_detail", **{f"{kind}_id": entity.pk}),
+        )
+        for entity in items
+    ]
+    return _listing(request, params, count, objects)
 
 
 def _entity_detail(request: HttpRequest, model, kind: str, **lookup) -> dict:
@@ -225,8 +235,7 @@ def _entity_detail(request: HttpRequest, model, kind: str, **lookup) -> dict:
     _record_entities(kind, [entity.pk])
     shown.record(reviews=listed_review_ids(roles))
     links = IndexLinks.for_site(request, absolute=True)
-    detail_url = _url(request, f"{kind}_detail", **{f"{kind}_id": entity.pk})
-    data = shapes.entity_object(entity, kind, request, links, detail_url)
+    data = shapes.entity_object(entity, kind, request, links, _entity_url(request, kind, entity))
     data["credits"] = shapes.filmography_credits(roles, request)
     return data
 

@@ -23,12 +23,12 @@ from ..filmography import (
     studio_filmography,
 )
 from ..filters import ReviewFilters
-from ..links import IndexLinks
+from ..links import IndexLinks, PublicURLMixin
 from ..text import plain_text
 from .review import MPARating, ReviewPage, load_listing_data
 
 
-class ReviewIndexPage(RoutablePageMixin, Page):
+class ReviewIndexPage(PublicURLMixin, RoutablePageMixin, Page):
     """The front page: latest reviews, filmographies, the feed and search.
 
     It can go anywhere in a site's tree (the site root, or under the host's home page); its

@@ -29,7 +29,7 @@ from people.models import Person, Studio
 from .. import refs, shown, text
 from ..blocks import ReviewBodyBlock
 from ..forms import ReviewPageForm
-from ..links import IndexLinks
+from ..links import IndexLinks, PublicURLMixin
 from ..ratings import MPA_RATINGS
 from ..rules import score_problem
 from .credits import CREDIT_LISTS, PERSON_CREDITS, STUDIO_CREDITS
@@ -200,7 +200,7 @@ def shown_ids(reviews) -> tuple[set[int], set[int]]:
     return person_ids, studio_ids
 
 
-class ReviewPage(Page):
+class ReviewPage(PublicURLMixin, Page):
     """One film review: its facts, its credits and its sections."""
 
     film_title = models.CharField(

@@ -26,3 +26,15 @@ def test_index_page_is_the_site_root(index_page):
 
     assert Site.objects.get(is_default_site=True).root_page_id == index_page.pk
     assert Page.objects.get(pk=index_page.pk).depth == 2
+
+
+def test_setup_site_makes_the_site_record_match_the_served_address(index_page, monkeypatch):
+    from wagtail.models import Site
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-test-password-1234")
+    out = io.StringIO()
+    call_command("setup_site", "--no-demo", "--hostname", "127.0.0.1", "--port", "8123", stdout=out)
+
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port, site.root_page_id) == ("127.0.0.1", 8123, index_page.pk)
+    assert "Admin login for http://127.0.0.1:8123/admin/" in out.getvalue()
