@@ -76,6 +76,33 @@ class PublicURLMixin:
         return site_id, base, page_path
 
 
+def frontend_preview_template(site=None) -> str | None:
+    """The front end's preview URL template for a Site (`FRONTEND_PREVIEW_URL`), or None."""
+    templates = reviews_settings.FRONTEND_PREVIEW_URL
+    if not templates:
+        return None
+    if isinstance(templates, str):
+        return templates
+    hostname = getattr(site, "hostname", None)
+    return templates.get(hostname) or templates.get("default")
+
+
+def preview_url(page, token: str, request: HttpRequest | None = None) -> str | None:
+    """Where a preview token shows the draft: the front end's preview address when one is
+    set for the page's site, else the review index's own `preview/` route (None for a page
+    outside a review index)."""
+    template = frontend_preview_template(page.get_site())
+    if template:
+        return template.format(token=quote(token, safe=""), page_id=page.pk, slug=quote(page.slug))
+    parent = page.get_parent()
+    if parent is None or not issubclass(parent.specific_class or object, _index_model()):
+        return None
+    index_url = parent.specific.get_full_url(request)
+    if not index_url:
+        return None
+    return f"{_with_slash(index_url)}{_route('preview')}?token={quote(token, safe='')}"
+
+
 #: Stands for the slug while a route is reversed once (letters only: never quoted).
 SLUG_PLACEHOLDER = "filmographyslugplaceholder"
 

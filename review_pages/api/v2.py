@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import path
+from rest_framework.response import Response
 from wagtail.api import APIField
 from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
@@ -24,7 +26,15 @@ from .. import shown
 from ..filmography import find_by_slug
 from ..filters import ReviewFilters
 from ..links import IndexLinks
-from ..models import REVIEW_API_FIELDS, ReviewPage, load_credits, performers_by_id, shown_ids
+from ..models import (
+    REVIEW_API_FIELDS,
+    PreviewGrant,
+    PreviewRefused,
+    ReviewPage,
+    load_credits,
+    performers_by_id,
+    shown_ids,
+)
 from .fields import (
     SHAPE_CONTEXT,
     FilmographyCreditsField,
@@ -255,6 +265,36 @@ class ReviewPagesAPIViewSet(PublicLinksMixin, RefuseBadQueriesMixin, PagesAPIVie
             record_reviews([page])
         else:
             shown.record(lists=[shown.REVIEWS])
+        return response
+
+
+class PagePreviewAPIViewSet(ReviewPagesAPIViewSet):
+    """`page_preview/?token=...`: the draft a preview token names (an editor's front-end
+    Preview, a share link), in the shape of the live page detail.
+
+    The token reads its own page only, and nothing else; refusals are 401 (no token, or an
+    expired one) or 403 (tampered, superseded or revoked) with a message. Every answer is
+    `Cache-Control: private, no-store`: neither the plugin's cache nor a CDN keeps it.
+    """
+
+    name = "page_preview"
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "preview_view"}), name="listing")]
+
+    def preview_view(self, request):
+        self.action = "detail_view"  # the live detail's fields and serializer
+        try:
+            grant = PreviewGrant.from_token(request.GET.get("token"))
+        except PreviewRefused as refused:
+            return Response({"message": refused.message}, status=refused.status)
+        self._cached_object = grant.draft()  # what Wagtail's get_object() answers
+        return Response(self.get_serializer(self._cached_object).data)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
         return response
 
 

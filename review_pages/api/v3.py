@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
@@ -24,7 +24,7 @@ from .. import shown
 from ..filmography import listed_review_ids, person_filmography, studio_filmography
 from ..filters import ReviewFilters
 from ..links import IndexLinks, absolute_url
-from ..models import ReviewPage, performers_by_id
+from ..models import PreviewGrant, PreviewRefused, ReviewPage, performers_by_id
 from . import schemas, shapes
 from .paging import listing_links
 from .v2 import record_reviews, renditions_prefetch
@@ -177,6 +177,27 @@ def review_by_slug(request: HttpRequest, slug: str):
     return data
 
 
+def review_preview(
+    request: HttpRequest,
+    response: HttpResponse,
+    token: str | None = Query(None, description="A preview token (front-end Preview, share link)."),  # noqa: B008
+):
+    """The draft a preview token names, in the shape of a published review.
+
+    401 without a token or with an expired one, 403 for a tampered, superseded or revoked
+    one; never cached (`Cache-Control: private, no-store`).
+    """
+    response["Cache-Control"] = "private, no-store"
+    try:
+        grant = PreviewGrant.from_token(token)
+    except PreviewRefused as refused:
+        raise HttpError(refused.status, refused.message) from refused
+    page = grant.draft()
+    if not isinstance(page, ReviewPage):
+        raise Http404("This preview token is not of a review: read it at /api/v2/page_preview/.")
+    return _review_object(page, shapes.ShapeContext(request))
+
+
 # People and studios
 
 IMAGE_FIELDS = {"person": "photo", "studio": "logo"}
@@ -289,6 +310,13 @@ def make_routers() -> dict[str, Router]:
         operation_id="reviews_list",
         summary="List published reviews",
     )(list_reviews)
+    reviews.get(
+        "/preview/",
+        response=schemas.Review,
+        url_name="review_preview",
+        operation_id="reviews_preview",
+        summary="A review's draft, with a preview token",
+    )(review_preview)
     reviews.get(
         "/{review_id}/",
         response=schemas.Review,

@@ -10,6 +10,7 @@ from .credits import (
     ReviewWriter,
 )
 from .index import ReviewIndexPage
+from .previews import PreviewGrant, PreviewRefused
 from .review import (
     REVIEW_API_FIELDS,
     MPARating,
@@ -27,6 +28,8 @@ __all__ = [
     "CREDIT_LISTS",
     "MPARating",
     "PERSON_CREDITS",
+    "PreviewGrant",
+    "PreviewRefused",
     "REVIEW_API_FIELDS",
     "STUDIO_CREDITS",
     "ReviewCastMember",
