@@ -18,3 +18,6 @@ class ReviewPagesConfig(AppConfig):
         # Before anything imports Wagtail's v3 pages router (compat.install does).
         wiring.register_review_schema()
         compat.install()
+        from .webhooks import outbox  # it reads the API's shapes: after the schema wiring
+
+        outbox.connect()

@@ -126,3 +126,30 @@ def check_public_urls(app_configs=None, **kwargs):
                 )
             )
     return problems
+
+
+@checks.register(checks.Tags.database)
+def check_webhook_backend(app_configs=None, **kwargs):
+    """Endpoints exist but no task backend would send to them (only `webhooks deliver`)."""
+    from django.db import DatabaseError
+
+    from .models import WebhookEndpoint
+    from .webhooks.delivery import backend_alias
+
+    if backend_alias() is not None:
+        return []
+    try:
+        if not WebhookEndpoint.objects.filter(active=True).exists():
+            return []
+    except DatabaseError:  # not migrated yet
+        return []
+    alias = reviews_settings.WEBHOOKS_TASK_BACKEND
+    return [
+        checks.Warning(
+            f"Webhook endpoints exist but TASKS has no backend {alias!r}: deliveries wait "
+            "for `manage.py webhooks deliver`.",
+            hint=f"Add TASKS[{alias!r}] (the database backend: docs/webhooks.md), or run "
+            "`manage.py webhooks deliver` from cron.",
+            id="review_pages.W007",
+        )
+    ]

@@ -108,3 +108,20 @@ def share_draft_header_button(page, user, view_name, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def share_draft_listing_button(page, user, next_url=None):
     yield ShareDraftMenuItem(page=page, priority=55)
+
+
+# Webhooks (review_pages.webhooks): endpoints and the delivery log, under "Webhooks".
+
+
+@hooks.register("register_admin_viewset")
+def register_webhooks_viewsets():
+    from .webhooks.admin import WebhooksViewSetGroup
+
+    return WebhooksViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def webhook_urls():
+    from .webhooks import admin
+
+    return admin.urls()

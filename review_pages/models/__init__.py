@@ -23,6 +23,8 @@ from .review import (
     raw_performer_ids,
     shown_ids,
 )
+from .webhooks import EVENTS as WEBHOOK_EVENTS
+from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "CREDIT_LISTS",
@@ -32,6 +34,9 @@ __all__ = [
     "PreviewRefused",
     "REVIEW_API_FIELDS",
     "STUDIO_CREDITS",
+    "WEBHOOK_EVENTS",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "ReviewCastMember",
     "ReviewDirector",
     "ReviewIndexPage",
