@@ -49,6 +49,23 @@ class ImageInfo(Schema):
     alt: str
 
 
+class Rendition(Schema):
+    """One size and format of an image."""
+
+    url: str
+    width: int
+    height: int
+    format: Literal["avif", "webp", "jpeg", "png", "gif"]
+
+
+class PosterInfo(ImageInfo):
+    """The poster: the default rendition (`url`, `width`, `height`), and the renditions a
+    client picks from: REVIEW_PAGES["POSTER_WIDTHS"] × ["POSTER_FORMATS"] (AVIF where the
+    server's Pillow writes it), none wider than the original."""
+
+    renditions: list[Rendition]
+
+
 class TextValue(Schema):
     text: str = Field(description="Display HTML.")
 
@@ -116,7 +133,7 @@ class Review(Schema):
     title: str
     film_title: str
     intro: str = Field(description="The standfirst, as display HTML.")
-    poster: ImageInfo | None
+    poster: PosterInfo | None
     mpa_rating: str = Field(description="G, PG, PG-13, R, NC-17, NR, or empty.")
     mpa_rating_reason: str
     runtime_minutes: int | None

@@ -235,7 +235,9 @@ class ReviewPagesAPIViewSet(PublicLinksMixin, RefuseBadQueriesMixin, PagesAPIVie
         items = list(self.paginate_queryset(queryset))
         context = self.get_serializer_context()
         if queryset.model is ReviewPage:
-            context[SHAPE_CONTEXT] = ShapeContext(request, performers=performers_by_id(items))
+            context[SHAPE_CONTEXT] = ShapeContext(
+                request, performers=performers_by_id(items), pages=items
+            )
         serializer = self.get_serializer(items, many=True, context=context)
         response = self.get_paginated_response(serializer.data)
         if "search" not in request.GET:  # searches are not cached: their keys are unbounded

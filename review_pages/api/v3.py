@@ -121,7 +121,7 @@ def _reviews():
 
 def _review_objects(pages, request: HttpRequest) -> list[dict]:
     """Review objects for a listing: every performer of every review in one query."""
-    context = shapes.ShapeContext(request, performers=performers_by_id(pages))
+    context = shapes.ShapeContext(request, performers=performers_by_id(pages), pages=pages)
     return [_review_object(page, context) for page in pages]
 
 
