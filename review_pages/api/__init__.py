@@ -36,7 +36,7 @@ def register_v2_endpoints(router, *, names=V2_ENDPOINTS) -> None:
 def register_v3_routers(api=None) -> None:
     """Add the reviews, people and studios routers to a v3 NinjaAPI (Wagtail's by default),
     once; call it before the API's `.urls` is first read."""
-    from . import v3
+    from . import openapi, v3
 
     if api is None:
         from wagtail.api.v3.api import api
@@ -44,4 +44,5 @@ def register_v3_routers(api=None) -> None:
         return
     for prefix, router in v3.make_routers().items():
         api.add_router(prefix, router)
+    openapi.install(api)
     _registered_v3.add(id(api))

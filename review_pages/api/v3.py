@@ -42,7 +42,7 @@ MAX_ID = 2**63 - 1
 class ResultsSlice(Schema):
     """Which slice of the results to answer with."""
 
-    limit: int = Field(20, ge=1, description="At most WAGTAILAPI_LIMIT_MAX (100).")
+    limit: int = Field(20, ge=1, description="At most WAGTAILAPI_LIMIT_MAX (its maximum).")
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
