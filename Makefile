@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install browser-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser dist matrix bench bench-import soak backup restore clean
+.PHONY: run serve install browser-deps client-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser dist matrix bench bench-import soak backup restore clean
 
 # The virtualenv, with the plugin installed from this checkout in editable mode (the first
 # line of requirements.txt), so the demo site uses it exactly as a host does.
@@ -26,6 +26,15 @@ browser-deps: $(AXE_JS)
 $(AXE_JS): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund
 	touch $(AXE_JS)
+
+# The API clients' tools (tests/plugin/test_generated_clients.py): Redocly, openapi-typescript,
+# openapi-fetch and TypeScript from the npm registry (tests/clients/package-lock.json).
+CLIENT_TOOLS := tests/clients/node_modules/.bin/openapi-typescript
+client-deps: $(CLIENT_TOOLS)
+
+$(CLIENT_TOOLS): tests/clients/package.json tests/clients/package-lock.json
+	npm ci --prefix tests/clients --no-audit --no-fund
+	touch $(CLIENT_TOOLS)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -74,7 +83,7 @@ check: install
 # The plugin's suite on its own test project, then the demo site's (browser tests included).
 pytest: pytest-plugin pytest-demo
 
-pytest-plugin: install
+pytest-plugin: install client-deps
 	$(BIN)/pytest tests/plugin $(PYTEST_ARGS)
 
 pytest-demo: install browser-deps

@@ -4,8 +4,8 @@ django-ninja declares each operation's 200 answer only. `complete_document` adds
 plugin's operations (tags `reviews`, `people`, `studios`): the 4xx answers they really give,
 as `application/problem+json` with Wagtail's `ProblemDetail` schema; `security: [{}]` (a
 public read: no credentials); `limit`'s maximum (WAGTAILAPI_LIMIT_MAX). Then it drops the
-components nothing refers to. Applied to every API the routers are added to
-(`register_v3_routers`).
+components nothing refers to, and names the site itself as the server when none is.
+Applied to every API the routers are added to (`register_v3_routers`).
 """
 
 from __future__ import annotations
@@ -76,6 +76,10 @@ def drop_unused_components(schema: dict) -> dict:
 
 
 def complete_document(schema: dict, *, limit_max: int | None) -> dict:
+    if not schema.get("servers"):
+        # Paths carry their whole prefix: the server is the site itself (an empty list is
+        # invalid for Redocly and gives generators no base).
+        schema["servers"] = [{"url": "/"}]
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault(PROBLEM, ProblemDetail.model_json_schema())
     for path, path_item in schema.get("paths", {}).items():
