@@ -18,6 +18,8 @@ class ReviewPagesConfig(AppConfig):
         # Before anything imports Wagtail's v3 pages router (compat.install does).
         wiring.register_review_schema()
         compat.install()
+        from .api import renditions
         from .webhooks import outbox  # it reads the API's shapes: after the schema wiring
 
+        renditions.connect()
         outbox.connect()

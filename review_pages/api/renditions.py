@@ -1,7 +1,8 @@
 """The poster's renditions in the API: a set of widths and formats a client picks from
 (`REVIEW_PAGES["POSTER_WIDTHS"]`, `["POSTER_FORMATS"]`; AVIF only where Pillow writes it).
 
-A listing's missing renditions are made together (`ensure`): found among the renditions
+A published review's renditions are made ahead (`make_poster_renditions`, a task after the
+commit); a listing's missing ones are made together (`ensure`): found among the renditions
 prefetched with the posters, the rest generated and saved in one insert for the whole
 listing, so that making them costs no query per review.
 """
@@ -11,7 +12,9 @@ from __future__ import annotations
 import functools
 from io import BytesIO
 
+from django.db import transaction
 from django.http import HttpRequest
+from django_tasks import task
 from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 
@@ -84,3 +87,34 @@ def poster_renditions(image, request: HttpRequest | None = None) -> list[dict]:
         }
         for spec, rendition in found.items()
     ]
+
+
+@task()
+def make_poster_renditions(page_id: int) -> int:
+    """A published review's poster renditions, made ahead of the first answer that shows
+    them (AVIF takes seconds to encode). On Wagtail's default task backend: at once after
+    the commit with the immediate backend, by a worker with another."""
+    from ..models import ReviewPage
+    from .shapes import POSTER_RENDITION
+
+    page = ReviewPage.objects.filter(pk=page_id).select_related("poster").first()
+    if page is None or page.poster is None:
+        return 0
+    image = get_image_model().objects.prefetch_renditions().get(pk=page.poster_id)
+    specs = [POSTER_RENDITION, *poster_specs(image)]
+    ensure([image], lambda _image: specs)
+    return len(specs)
+
+
+def _review_published(sender, change, **kwargs):
+    from .. import events
+
+    if change.action == events.PUBLISHED and change.page.poster_id:
+        page_id = change.page.pk
+        transaction.on_commit(lambda: make_poster_renditions.enqueue(page_id), robust=True)
+
+
+def connect() -> None:
+    from .. import events
+
+    events.review_changed.connect(_review_published, dispatch_uid="review_pages.renditions")

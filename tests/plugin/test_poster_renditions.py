@@ -102,3 +102,23 @@ def test_openapi_types_the_renditions(client, db):
     rendition = schemas["Rendition"]
     assert set(rendition["properties"]) == {"url", "width", "height", "format"}
     assert set(rendition["properties"]["format"]["enum"]) >= {"avif", "webp", "jpeg"}
+
+
+def test_publishing_makes_the_posters_renditions_ahead(
+    client, make_review, django_capture_on_commit_callbacks
+):
+    Rendition = get_image_model().get_rendition_model()
+    poster = ImageFactory(title="Ahead", file__width=700, file__height=1050)
+    with django_capture_on_commit_callbacks(execute=True):
+        review = make_review(film_title="Made Ahead", poster=poster)
+
+    specs = set(Rendition.objects.filter(image=poster).values_list("filter_spec", flat=True))
+    assert "max-600x900" in specs and "width-320|format-webp" in specs
+    assert (
+        len(specs)
+        == 1
+        + 3 * len(client.get(f"/api/v3/reviews/{review.pk}/").json()["poster"]["renditions"]) // 3
+    )
+    with CaptureQueriesContext(connection) as captured:
+        client.get(f"/api/v3/reviews/{review.pk}/")
+    assert not [q for q in captured if "INSERT" in q["sql"].upper()]

@@ -125,3 +125,33 @@ def test_bad_lifetimes_are_refused_with_a_message(admin_client, draft):
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not PreviewGrant.objects.exists()
+
+
+def test_an_imported_draft_reads_with_preview_link_at_both_endpoints(client, index_page, tmp_path):
+    import shutil
+
+    from review_pages.models import ReviewPage
+    from tests.support.importing import SAMPLES_DIR
+
+    shutil.copy(SAMPLES_DIR / "copper-saints.txt", tmp_path / "copper-saints.txt")
+    call_command(
+        "import_reviews", str(tmp_path), "--parent", str(index_page.pk), stdout=io.StringIO()
+    )
+    draft = ReviewPage.objects.get()
+    assert not draft.live
+
+    out = io.StringIO()
+    call_command("preview_link", str(draft.pk), "--token-only", stdout=out, stderr=io.StringIO())
+    token = out.getvalue().strip()
+
+    v2 = client.get(V2, {"token": token})
+    v3 = client.get(V3, {"token": token})
+    assert v2.status_code == v3.status_code == 200
+    assert v2.json()["title"] == v3.json()["title"] == draft.title
+    assert v3.json()["cast"] and v3.json()["body"][0]["type"] == "synopsis"
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert client.get(V2, {"token": tampered}).status_code == 403
+    assert client.get(V3, {"token": tampered}).status_code == 403
+    assert client.get(f"/api/v2/pages/{draft.pk}/").status_code == 404
+    assert client.get(f"/api/v3/reviews/{draft.pk}/").status_code == 404
+    assert client.get(f"/api/v3/reviews/by-slug/{draft.slug}/").status_code == 404
