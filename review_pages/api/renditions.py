@@ -21,6 +21,9 @@ from wagtail.images.models import Filter
 from ..conf import reviews_settings
 from ..links import absolute_url
 
+#: The poster's default rendition (the poster's own `url`, `width`, `height`).
+POSTER_RENDITION = "max-600x900"
+
 
 @functools.cache
 def avif_supported() -> bool:
@@ -95,7 +98,6 @@ def make_poster_renditions(page_id: int) -> int:
     them (AVIF takes seconds to encode). On Wagtail's default task backend: at once after
     the commit with the immediate backend, by a worker with another."""
     from ..models import ReviewPage
-    from .shapes import POSTER_RENDITION
 
     page = ReviewPage.objects.filter(pk=page_id).select_related("poster").first()
     if page is None or page.poster is None:

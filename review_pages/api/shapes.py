@@ -20,7 +20,7 @@ from ..models import performers_by_id, raw_performer_ids
 from ..text import rich_text_html
 from . import renditions
 
-POSTER_RENDITION = "max-600x900"
+POSTER_RENDITION = renditions.POSTER_RENDITION
 PORTRAIT_RENDITION = "max-400x400"
 
 
