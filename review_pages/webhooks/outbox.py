@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
@@ -60,9 +60,24 @@ def credit_event(entity, kind: str) -> tuple[dict, dict]:
     return {"type": kind, "id": entity.pk, "api_url": api_url, "html_url": ref["url"]}, ref
 
 
+_tables_ready = False
+
+
+def _tables_exist() -> bool:
+    """Whether the webhook tables exist: code newer than the database (a deploy whose
+    `migrate` has not run yet) must not fail a publish. Checked until they do."""
+    global _tables_ready
+    if not _tables_ready:
+        tables = connection.introspection.table_names()
+        _tables_ready = WebhookEndpoint._meta.db_table in tables
+    return _tables_ready
+
+
 def record(event: str, make) -> list[WebhookDelivery]:
     """Write the deliveries of one event (none without a subscribed endpoint; `make` gives
     its (object, data) and is called only then), enqueued once the transaction commits."""
+    if not _tables_exist():
+        return []
     endpoints = [
         endpoint
         for endpoint in WebhookEndpoint.objects.filter(active=True)
