@@ -266,7 +266,8 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 # indexing) run at once on the default backend; webhook deliveries have their own alias: the
 # database by default (`manage.py db_worker --backend review_pages_webhooks`, or
 # `manage.py webhooks deliver` from cron), RQ on Redis with WEBHOOKS_QUEUE=rq (several app
-# servers; `manage.py rqworker review_pages_webhooks`).
+# servers; `manage.py rqworker default --with-scheduler --job-class
+# django_tasks_rq.backend.Job`).
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "review_pages_webhooks": {"BACKEND": "django_tasks_db.DatabaseBackend"},
@@ -278,11 +279,8 @@ if WEBHOOKS_QUEUE == "rq":
     if not REDIS_URL:
         raise ImproperlyConfigured("WEBHOOKS_QUEUE=rq needs REDIS_URL.")
     INSTALLED_APPS.append("django_rq")
-    RQ_QUEUES = {"review_pages_webhooks": {"URL": REDIS_URL}}
-    TASKS["review_pages_webhooks"] = {
-        "BACKEND": "django_tasks_rq.RQBackend",
-        "QUEUES": ["review_pages_webhooks"],
-    }
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}  # the deliveries' tasks use the default queue
+    TASKS["review_pages_webhooks"] = {"BACKEND": "django_tasks_rq.RQBackend"}
 elif WEBHOOKS_QUEUE != "database":
     from django.core.exceptions import ImproperlyConfigured
 

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import io
 import json
+import os
 import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -426,3 +427,36 @@ def test_a_check_warns_when_no_task_backend_would_send(db):
         TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     ):
         assert [m.id for m in check_webhook_backend()] == ["review_pages.W007"]
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the RQ backend needs REDIS_URL")
+@pytest.mark.django_db(transaction=True)
+def test_the_rq_backend_delivers_and_schedules_the_retry(receiver, make_review):
+    import django_rq
+    from django_tasks_rq.backend import Job
+    from rq import SimpleWorker
+
+    rq_settings = {
+        "RQ_QUEUES": {"default": {"URL": os.environ["REDIS_URL"]}},
+        "TASKS": {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+            "review_pages_webhooks": {"BACKEND": "django_tasks_rq.RQBackend"},
+        },
+    }
+    with override_settings(**rq_settings):
+        queue = django_rq.get_queue("default")
+        queue.empty()
+        add_endpoint(receiver.url)
+        receiver.statuses = [500, 200]
+        make_review(film_title="Through Redis")  # enqueued on RQ once committed
+        assert queue.count == 1
+        worker = django_rq.get_worker("default", job_class=Job, worker_class=SimpleWorker)
+        worker.work(burst=True, with_scheduler=False)
+        item = WebhookDelivery.objects.get()
+        scheduled = queue.scheduled_job_registry
+        assert (item.status, item.attempts, item.response_code) == ("pending", 1, 500)
+        assert scheduled.count == 1  # the retry, for its time
+        for job_id in scheduled.get_job_ids():
+            scheduled.remove(job_id, delete_job=True)
+        queue.empty()
+    assert len(receiver.requests) == 1
