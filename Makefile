@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install browser-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser audit dist matrix host-check bench bench-import bench-renditions fuzz soak backup restore clean
+.PHONY: run serve install browser-deps client-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser audit dist matrix host-check bench bench-import bench-renditions fuzz soak backup restore clean
 
 # The virtualenv, with the plugin installed from this checkout in editable mode (the first
 # line of requirements.txt), so the demo site uses it exactly as a host does.
@@ -29,11 +29,20 @@ $(AXE_JS): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund
 	touch $(AXE_JS)
 
+# The API clients' tools (tests/plugin/test_generated_clients.py): Redocly, openapi-typescript,
+# openapi-fetch and TypeScript from the npm registry (tests/clients/package-lock.json).
+CLIENT_TOOLS := tests/clients/node_modules/.bin/openapi-typescript
+client-deps: $(CLIENT_TOOLS)
+
+$(CLIENT_TOOLS): tests/clients/package.json tests/clients/package-lock.json
+	npm ci --prefix tests/clients --no-audit --no-fund
+	touch $(CLIENT_TOOLS)
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
 setup: migrate
-	$(PY) manage.py setup_site
+	$(PY) manage.py setup_site --hostname $(HOST) --port $(PORT)
 	$(PY) manage.py make_demo_posters
 
 run: setup
@@ -83,7 +92,7 @@ check: install
 # The plugin's suite on its own test project, then the demo site's (browser tests included).
 pytest: pytest-plugin pytest-demo
 
-pytest-plugin: install
+pytest-plugin: install client-deps
 	$(BIN)/pytest tests/plugin $(PYTEST_ARGS)
 
 pytest-demo: install browser-deps

@@ -20,3 +20,8 @@ class ReviewPagesConfig(AppConfig):
         compat.install()
         images.make_ids_filterable()
         throttle.install()  # before the URL configuration reads Wagtail's password view
+        from .api import renditions
+        from .webhooks import outbox  # it reads the API's shapes: after the schema wiring
+
+        renditions.connect()
+        outbox.connect()

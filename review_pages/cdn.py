@@ -18,7 +18,7 @@ from people.models import Person, Studio
 
 from . import events
 from .conf import reviews_settings
-from .links import IndexLinks
+from .links import IndexLinks, public_base_url
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def index_urls(index_page) -> list[str]:
     if not links.index_url:
         return []
     site = index_page.get_site()
-    sitemap = [f"{site.root_url}/sitemap.xml"] if site else []
+    sitemap = [f"{public_base_url(site=site)}/sitemap.xml"] if site else []
     return [links.index_url, links.route("feed"), *sitemap]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
@@ -78,3 +80,76 @@ def check_v3_schema(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+def _is_absolute_http(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+@checks.register()
+def check_public_urls(app_configs=None, **kwargs):
+    """The public base and the front-end preview templates must be usable addresses."""
+    problems = []
+    base = reviews_settings.PUBLIC_BASE_URL
+    if base and not _is_absolute_http(str(base)):
+        problems.append(
+            checks.Error(
+                f"REVIEW_PAGES['PUBLIC_BASE_URL'] = {base!r} is not an absolute http(s) URL.",
+                hint="e.g. 'https://app.example.com' (scheme, host and port only).",
+                id="review_pages.E006",
+            )
+        )
+    templates = reviews_settings.FRONTEND_PREVIEW_URL or {}
+    if isinstance(templates, str):
+        templates = {"default": templates}
+    for site, template in templates.items():
+        if not (_is_absolute_http(str(template)) and "{token}" in str(template)):
+            problems.append(
+                checks.Error(
+                    f"REVIEW_PAGES['FRONTEND_PREVIEW_URL'] for {site!r} = {template!r} is not "
+                    "an absolute http(s) URL containing {token}.",
+                    hint="e.g. 'https://app.example.com/preview?token={token}'.",
+                    id="review_pages.E006",
+                )
+            )
+    api_base = getattr(settings, "WAGTAILAPI_BASE_URL", None)
+    if base and _is_absolute_http(str(base)):
+        wanted = urlsplit(str(base))
+        if api_base is None or urlsplit(str(api_base))[:2] != wanted[:2]:
+            problems.append(
+                checks.Warning(
+                    f"REVIEW_PAGES['PUBLIC_BASE_URL'] is {base!r} but WAGTAILAPI_BASE_URL is "
+                    f"{api_base!r}: the links of Wagtail's own API routers use another base.",
+                    hint=f"Set WAGTAILAPI_BASE_URL = {base!r} too.",
+                    id="review_pages.W005",
+                )
+            )
+    return problems
+
+
+@checks.register(checks.Tags.database)
+def check_webhook_backend(app_configs=None, **kwargs):
+    """Endpoints exist but no task backend would send to them (only `webhooks deliver`)."""
+    from django.db import DatabaseError
+
+    from .models import WebhookEndpoint
+    from .webhooks.delivery import backend_alias
+
+    if backend_alias() is not None:
+        return []
+    try:
+        if not WebhookEndpoint.objects.filter(active=True).exists():
+            return []
+    except DatabaseError:  # not migrated yet
+        return []
+    alias = reviews_settings.WEBHOOKS_TASK_BACKEND
+    return [
+        checks.Warning(
+            f"Webhook endpoints exist but TASKS has no backend {alias!r}: deliveries wait "
+            "for `manage.py webhooks deliver`.",
+            hint=f"Add TASKS[{alias!r}] (the database backend: docs/webhooks.md), or run "
+            "`manage.py webhooks deliver` from cron.",
+            id="review_pages.W007",
+        )
+    ]

@@ -34,6 +34,33 @@ DEFAULTS: dict[str, Any] = {
     # and page before the form answers 429, and for how long (0 attempts: no limit).
     "PASSWORD_ATTEMPTS": 10,
     "PASSWORD_LOCKOUT_SECONDS": 300,
+    # The base (scheme://host[:port]) of every absolute URL the plugin writes: API links,
+    # html_url, filmographies, redirects, images, JSON-LD, sitemap, feed. None: the Wagtail
+    # Site record of the request (or the default site). Set it to the front end's address
+    # when pages are rendered elsewhere.
+    "PUBLIC_BASE_URL": None,
+    # Draft previews for front ends: a URL template with {token} (also {page_id}, {slug}),
+    # or a dict of such templates by Site hostname ("default" for the others). None: the
+    # editor's Preview is Wagtail's own, and share links open on the site itself.
+    "FRONTEND_PREVIEW_URL": None,
+    # Lifetime of the editor's front-end preview tokens, and the default and longest
+    # lifetime of share links, in seconds.
+    "PREVIEW_TOKEN_SECONDS": 3600,
+    "SHARE_LINK_SECONDS": 24 * 3600,
+    "SHARE_LINK_MAX_SECONDS": 30 * 24 * 3600,
+    # Poster renditions in the API: the widths (px) and formats a client picks from (AVIF
+    # only where Pillow can write it).
+    "POSTER_WIDTHS": (320, 640, 960),
+    "POSTER_FORMATS": ("avif", "webp", "jpeg"),
+    # Webhooks: the django-tasks backend alias deliveries are enqueued on, how long a
+    # receiver may take, how many attempts a delivery gets and the first retry's delay
+    # (doubled at each attempt), and whether receivers on loopback, private or link-local
+    # addresses are allowed.
+    "WEBHOOKS_TASK_BACKEND": "review_pages_webhooks",
+    "WEBHOOKS_TIMEOUT": 5,
+    "WEBHOOKS_MAX_ATTEMPTS": 6,
+    "WEBHOOKS_RETRY_SECONDS": 30,
+    "WEBHOOKS_ALLOW_PRIVATE_HOSTS": False,
 }
 
 

@@ -1,5 +1,10 @@
-"""Addresses of a review index's routes: filmographies (`people/<slug>/`, `studios/<slug>/`),
-the feed and search.
+"""Absolute addresses: the one public base, and a review index's routes (filmographies
+`people/<slug>/`, `studios/<slug>/`, the feed and search).
+
+Every absolute URL the plugin writes (API links, `html_url`, filmographies, redirects,
+images, JSON-LD, sitemap, feed) starts with `public_base_url()`: the Wagtail Site record by
+default, or `REVIEW_PAGES["PUBLIC_BASE_URL"]` when pages are rendered elsewhere. The
+plugin's page models take their own full URLs from it (`PublicURLMixin`).
 
 A review links its credits to the filmographies of its own index (its parent page: reviews
 live only under a review index), so several publications in one site each keep their own.
@@ -17,8 +22,86 @@ from urllib.parse import quote
 from django.apps import apps
 from django.utils.http import RFC3986_SUBDELIMS
 
+from .conf import reviews_settings
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
+
+
+def configured_base_url() -> str | None:
+    """`REVIEW_PAGES["PUBLIC_BASE_URL"]` without its trailing slash, or None."""
+    base = reviews_settings.PUBLIC_BASE_URL
+    return str(base).rstrip("/") if base else None
+
+
+def public_base_url(request: HttpRequest | None = None, site=None) -> str:
+    """The base of every absolute URL of an answer: the configured one, else the root URL
+    of the Site record (the request's, the given one, or the default site). "" without
+    any site."""
+    configured = configured_base_url()
+    if configured:
+        return configured
+    from wagtail.models import Site
+
+    if site is None and request is not None:
+        site = Site.find_for_request(request)
+    if site is None:
+        site = _default_site()
+    return site.root_url if site is not None else ""
+
+
+def _default_site():
+    from wagtail.models import Site
+
+    return Site.objects.filter(is_default_site=True).first()
+
+
+def absolute_url(url: str, request: HttpRequest | None = None) -> str:
+    """`url` on the public base; an absolute one (media on S3 or a CDN) is left alone."""
+    if not url or "://" in url:
+        return url
+    return public_base_url(request) + url
+
+
+class PublicURLMixin:
+    """Page models whose full URLs use the public base (Wagtail's own use the Site
+    record's root URL); relative URLs are unchanged."""
+
+    def get_url_parts(self, request=None):
+        parts = super().get_url_parts(request)
+        base = configured_base_url()
+        if parts is None or base is None or parts[1] is None:
+            return parts
+        site_id, _root_url, page_path = parts
+        return site_id, base, page_path
+
+
+def frontend_preview_template(site=None) -> str | None:
+    """The front end's preview URL template for a Site (`FRONTEND_PREVIEW_URL`), or None."""
+    templates = reviews_settings.FRONTEND_PREVIEW_URL
+    if not templates:
+        return None
+    if isinstance(templates, str):
+        return templates
+    hostname = getattr(site, "hostname", None)
+    return templates.get(hostname) or templates.get("default")
+
+
+def preview_url(page, token: str, request: HttpRequest | None = None) -> str | None:
+    """Where a preview token shows the draft: the front end's preview address when one is
+    set for the page's site, else the review index's own `preview/` route (None for a page
+    outside a review index)."""
+    template = frontend_preview_template(page.get_site())
+    if template:
+        return template.format(token=quote(token, safe=""), page_id=page.pk, slug=quote(page.slug))
+    parent = page.get_parent()
+    if parent is None or not issubclass(parent.specific_class or object, _index_model()):
+        return None
+    index_url = parent.specific.get_full_url(request)
+    if not index_url:
+        return None
+    return f"{_with_slash(index_url)}{_route('preview')}?token={quote(token, safe='')}"
+
 
 #: Stands for the slug while a route is reversed once (letters only: never quoted).
 SLUG_PLACEHOLDER = "filmographyslugplaceholder"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
-from .links import IndexLinks
+from .links import IndexLinks, absolute_url
 from .publication import publication_name
 from .refs import review_credits
 from .text import plain_text
@@ -42,13 +42,6 @@ def _person(ref: dict) -> dict[str, Any]:
 
 def _organization(ref: dict) -> dict[str, Any]:
     return _thing("Organization", ref)
-
-
-def absolute_uri(request: HttpRequest | None, url: str) -> str:
-    """`url` made absolute against the request (media on a CDN or S3 already is)."""
-    if request is None or "://" in url:
-        return url
-    return request.build_absolute_uri(url)
 
 
 def review_structured_data(
@@ -85,7 +78,7 @@ def review_structured_data(
         movie["dateCreated"] = page.release_date.isoformat()
     if page.poster_id:
         rendition = poster_rendition or page.poster.get_rendition(SOCIAL_RENDITION)
-        movie["image"] = absolute_uri(request, rendition.url)
+        movie["image"] = absolute_url(rendition.url, request)
     if page.same_as:
         movie["sameAs"] = page.same_as
 

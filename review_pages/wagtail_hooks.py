@@ -1,13 +1,17 @@
-"""The editors' "Reviews" desk: every review in one flat, filterable list."""
+"""The editors' "Reviews" desk (every review in one flat, filterable list), and the share
+links of a review's draft."""
 
 from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
+from django.urls import path
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from wagtail import hooks
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from .models import ReviewPage
+from .previews import is_review
 from .rules import rich_result_problems, rich_result_warning
 from .text import format_score
 
@@ -110,3 +114,61 @@ def warn_when_not_eligible_for_rich_results(request, page):
         problems = rich_result_problems(page.specific)
         if problems:
             messages.warning(request, rich_result_warning(problems))
+
+
+# Share links of a review's draft (review_pages.previews): in the page's header menu and its
+# listing's "more" menu.
+
+
+@hooks.register("register_admin_urls")
+def share_link_urls():
+    from .previews import views
+
+    return [
+        path(
+            "review-pages/share-links/<int:page_id>/",
+            views.share_links,
+            name="review_pages_share_links",
+        ),
+        path(
+            "review-pages/share-links/revoke/<int:grant_id>/",
+            views.revoke_share_link,
+            name="review_pages_revoke_share_link",
+        ),
+    ]
+
+
+class ShareDraftMenuItem(PageMenuItem):
+    label = "Share draft"
+    icon_name = "link"
+    url_name = "review_pages_share_links"
+
+    def is_shown(self, user):
+        return is_review(self.page) and self.page.permissions_for_user(user).can_edit()
+
+
+@hooks.register("register_page_header_buttons")
+def share_draft_header_button(page, user, view_name, next_url=None):
+    yield ShareDraftMenuItem(page=page, priority=66)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def share_draft_listing_button(page, user, next_url=None):
+    yield ShareDraftMenuItem(page=page, priority=55)
+
+
+# Webhooks (review_pages.webhooks): endpoints and the delivery log, under "Webhooks".
+
+
+@hooks.register("register_admin_viewset")
+def register_webhooks_viewsets():
+    from .webhooks.admin import WebhooksViewSetGroup
+
+    return WebhooksViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def webhook_urls():
+    from .webhooks import admin
+
+    return admin.urls()

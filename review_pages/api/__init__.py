@@ -11,13 +11,15 @@ Wagtail's APIs itself registers the plugin's endpoints on its own router and API
 
 from __future__ import annotations
 
-V2_ENDPOINTS = ("pages", "images", "people", "studios")
+#: `page_preview` after `pages`, so that pages' `detail_url`s name the pages endpoint.
+V2_ENDPOINTS = ("pages", "images", "people", "studios", "page_preview")
 
 _registered_v3: set[int] = set()
 
 
 def register_v2_endpoints(router, *, names=V2_ENDPOINTS) -> None:
-    """Register the plugin's v2 endpoints (pages, images, people, studios) on `router`."""
+    """Register the plugin's v2 endpoints (pages, images, people, studios, page_preview)
+    on `router`."""
     from . import v2
 
     endpoints = {
@@ -25,6 +27,7 @@ def register_v2_endpoints(router, *, names=V2_ENDPOINTS) -> None:
         "images": v2.ImagesAPIViewSet,
         "people": v2.PeopleAPIViewSet,
         "studios": v2.StudiosAPIViewSet,
+        "page_preview": v2.PagePreviewAPIViewSet,
     }
     for name in names:
         router.register_endpoint(name, endpoints[name])
@@ -33,7 +36,7 @@ def register_v2_endpoints(router, *, names=V2_ENDPOINTS) -> None:
 def register_v3_routers(api=None) -> None:
     """Add the reviews, people and studios routers to a v3 NinjaAPI (Wagtail's by default),
     once; call it before the API's `.urls` is first read."""
-    from . import images, v3
+    from . import images, openapi, v3
 
     images.restrict_v3_images()
     if api is None:
@@ -42,4 +45,5 @@ def register_v3_routers(api=None) -> None:
         return
     for prefix, router in v3.make_routers().items():
         api.add_router(prefix, router)
+    openapi.install(api)
     _registered_v3.add(id(api))

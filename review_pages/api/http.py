@@ -70,7 +70,25 @@ def as_problem_json(view):
     return problem
 
 
-def guard(patterns, *, problem_json: bool = False) -> list:
+#: Views (by URL name) and v2 endpoints (by namespace) that answer with a draft: never
+#: stored by any cache, their refusals included.
+PRIVATE_VIEWS = {"review_preview"}
+PRIVATE_NAMESPACES = {"page_preview"}
+
+
+def no_store(view):
+    """`view`, every answer of which is `Cache-Control: private, no-store`."""
+
+    @functools.wraps(view)
+    def private(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    return private
+
+
+def guard(patterns, *, problem_json: bool = False, private: bool = False) -> list:
     """`patterns` (URL patterns and resolvers, nested) with every view wrapped."""
     guarded = []
     for item in patterns:
@@ -78,7 +96,11 @@ def guard(patterns, *, problem_json: bool = False) -> list:
             guarded.append(
                 URLResolver(
                     item.pattern,
-                    guard(item.url_patterns, problem_json=problem_json),
+                    guard(
+                        item.url_patterns,
+                        problem_json=problem_json,
+                        private=private or item.namespace in PRIVATE_NAMESPACES,
+                    ),
                     item.default_kwargs,
                     item.app_name,
                     item.namespace,
@@ -89,6 +111,8 @@ def guard(patterns, *, problem_json: bool = False) -> list:
             view = refuse_nul_characters(view, problem_json=problem_json)
             if problem_json:
                 view = as_problem_json(view)
+            if private or item.name in PRIVATE_VIEWS:
+                view = no_store(view)
             guarded.append(URLPattern(item.pattern, view, item.default_args, item.name))
         else:
             guarded.append(item)

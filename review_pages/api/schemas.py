@@ -49,6 +49,23 @@ class ImageInfo(Schema):
     alt: str
 
 
+class Rendition(Schema):
+    """One size and format of an image."""
+
+    url: str
+    width: int
+    height: int
+    format: Literal["avif", "webp", "jpeg", "png", "gif"]
+
+
+class PosterInfo(ImageInfo):
+    """The poster: the default rendition (`url`, `width`, `height`), and the renditions a
+    client picks from: REVIEW_PAGES["POSTER_WIDTHS"] × ["POSTER_FORMATS"] (AVIF where the
+    server's Pillow writes it), none wider than the original."""
+
+    renditions: list[Rendition]
+
+
 class TextValue(Schema):
     text: str = Field(description="Display HTML.")
 
@@ -116,7 +133,7 @@ class Review(Schema):
     title: str
     film_title: str
     intro: str = Field(description="The standfirst, as display HTML.")
-    poster: ImageInfo | None
+    poster: PosterInfo | None
     mpa_rating: str = Field(description="G, PG, PG-13, R, NC-17, NR, or empty.")
     mpa_rating_reason: str
     runtime_minutes: int | None
@@ -135,8 +152,13 @@ class Review(Schema):
     wikidata_id: str = Field(description="The film's Wikidata item (Q…), or empty.")
 
 
-class ReviewList(Schema):
-    count: int = Field(description="How many reviews match, across all pages of results.")
+class Listing(Schema):
+    count: int = Field(description="How many match, across all pages of results.")
+    next: str | None = Field(description="The next page of results, or null on the last.")
+    previous: str | None = Field(description="The previous page of results, or null on the first.")
+
+
+class ReviewList(Listing):
     items: list[Review]
 
 
@@ -188,11 +210,9 @@ class StudioDetail(Studio):
     credits: list[FilmographyCredit]
 
 
-class PersonList(Schema):
-    count: int
+class PersonList(Listing):
     items: list[Person]
 
 
-class StudioList(Schema):
-    count: int
+class StudioList(Listing):
     items: list[Studio]

@@ -15,14 +15,13 @@ from typing import Any
 from django.http import HttpRequest
 
 from .. import refs
-from ..links import IndexLinks
+from ..links import IndexLinks, absolute_url
 from ..models import performers_by_id, raw_performer_ids
 from ..text import rich_text_html
+from . import renditions
 
-# WebP whatever the original: a PNG output (the original's format when none is named) is
-# optimised by Pillow at great cost (1.4 s for one 600x900 rendition of a photographic PNG
-# here), and WebP keeps a logo's transparency.
-POSTER_RENDITION = "max-600x900|format-webp"
+POSTER_RENDITION = renditions.POSTER_RENDITION
+# WebP, as the poster's: cheap to make, and it keeps a logo's transparency.
 PORTRAIT_RENDITION = "max-400x400|format-webp"
 
 
@@ -31,12 +30,26 @@ class ShapeContext:
     """What building the objects of one answer needs besides the objects themselves.
 
     `performers`: every performer of a listing, looked up at once
-    (`models.performers_by_id`); without it each review looks up its own.
+    (`models.performers_by_id`); without it each review looks up its own. `pages`: the
+    reviews of a listing, whose missing poster renditions are then made all at once.
     """
 
     request: HttpRequest | None = None
     performers: dict[int, Any] | None = None
+    pages: list | None = None
     _links: dict[int, IndexLinks] = field(default_factory=dict, repr=False)
+    _posters_ready: bool = field(default=False, repr=False)
+
+    def ready_posters(self, page) -> None:
+        """Make the listing's missing poster renditions (or this review's) at once."""
+        if self._posters_ready:
+            return
+        pages = self.pages if self.pages is not None else [page]
+        renditions.ensure(
+            [p.poster for p in pages if p.poster_id],
+            lambda image: [POSTER_RENDITION, *renditions.poster_specs(image)],
+        )
+        self._posters_ready = True
 
     def links_for(self, page) -> IndexLinks:
         """The absolute filmography links of the review's index, made once per review."""
@@ -51,7 +64,7 @@ def image_info(image, request: HttpRequest | None = None, spec: str = POSTER_REN
     if image is None:
         return None
     rendition = image.get_rendition(spec)
-    url = request.build_absolute_uri(rendition.url) if request is not None else rendition.full_url
+    url = absolute_url(rendition.url, request)
     return {
         "id": image.pk,
         "title": image.title,
@@ -60,6 +73,16 @@ def image_info(image, request: HttpRequest | None = None, spec: str = POSTER_REN
         "height": rendition.height,
         "alt": getattr(image, "default_alt_text", "") or image.title,
     }
+
+
+def poster_info(page, context: ShapeContext):
+    """The poster as `PosterInfo`: `image_info` plus the renditions a client picks from."""
+    if not page.poster_id:
+        return None
+    context.ready_posters(page)
+    info = image_info(page.poster, context.request)
+    info["renditions"] = renditions.poster_renditions(page.poster, context.request)
+    return info
 
 
 def review_body(page, context: ShapeContext) -> list[dict[str, Any]]:
@@ -102,9 +125,7 @@ def _attribute(name: str) -> Callable[[Any, ShapeContext], Any]:
 REVIEW_FIELDS: dict[str, Callable[[Any, ShapeContext], Any]] = {
     "film_title": _attribute("film_title"),
     "intro": lambda page, context: rich_text_html(page.intro or ""),
-    "poster": lambda page, context: (
-        image_info(page.poster, context.request) if page.poster_id else None
-    ),
+    "poster": poster_info,
     "mpa_rating": _attribute("mpa_rating"),
     "mpa_rating_reason": _attribute("mpa_rating_reason"),
     "runtime_minutes": _attribute("runtime_minutes"),

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import path
+from rest_framework.response import Response
 from wagtail.api import APIField
 from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
@@ -26,6 +28,8 @@ from ..filters import ReviewFilters
 from ..links import IndexLinks
 from ..models import (
     REVIEW_API_FIELDS,
+    PreviewGrant,
+    PreviewRefused,
     ReviewPage,
     load_credits,
     performers_by_id,
@@ -42,6 +46,12 @@ from .fields import (
     RichTextHTMLField,
 )
 from .images import shown_images
+from .paging import (
+    PublicBaseSerializer,
+    PublicImageSerializer,
+    PublicLinksMixin,
+    PublicPageSerializer,
+)
 from .shapes import PORTRAIT_RENDITION, ShapeContext
 
 
@@ -115,7 +125,7 @@ class RefuseBadQueriesMixin:
         return super().handle_exception(exc)
 
 
-class ImagesAPIViewSet(RefuseBadQueriesMixin, WagtailImagesAPIViewSet):
+class ImagesAPIViewSet(PublicLinksMixin, RefuseBadQueriesMixin, WagtailImagesAPIViewSet):
     """Wagtail's images endpoint, answering bad queries with 400, listing only the images
     live, public pages show (`images.shown_images`), in a fixed number of queries."""
 
@@ -129,6 +139,8 @@ class ImagesAPIViewSet(RefuseBadQueriesMixin, WagtailImagesAPIViewSet):
             self._queryset = shown_images(super().get_queryset()).prefetch_related("tags")
         return self._queryset
 
+    base_serializer_class = PublicImageSerializer
+
 
 def record_reviews(pages, *, lists=()) -> None:
     """Note what an answer showing these reviews (credits loaded) shows: them, and the
@@ -140,7 +152,7 @@ def record_reviews(pages, *, lists=()) -> None:
     )
 
 
-class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
+class ReviewPagesAPIViewSet(PublicLinksMixin, RefuseBadQueriesMixin, PagesAPIViewSet):
     """Wagtail's pages endpoint, plus what apps need from reviews.
 
     - reviews carry the design's review object (`shapes.REVIEW_FIELDS`), credits embedded;
@@ -156,6 +168,13 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         for backend in PagesAPIViewSet.filter_backends
     ]
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(ReviewFilters.API_KEYS)
+    base_serializer_class = PublicPageSerializer
+    meta_fields = [
+        *PagesAPIViewSet.meta_fields[: PagesAPIViewSet.meta_fields.index("first_published_at") + 1],
+        "last_published_at",
+        *PagesAPIViewSet.meta_fields[PagesAPIViewSet.meta_fields.index("first_published_at") + 1 :],
+    ]
+    listing_default_fields = [*PagesAPIViewSet.listing_default_fields, "last_published_at"]
 
     @classmethod
     def get_field_serializer_overrides(cls, model):
@@ -230,7 +249,9 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         items = list(self.paginate_queryset(queryset))
         context = self.get_serializer_context()
         if queryset.model is ReviewPage:
-            context[SHAPE_CONTEXT] = ShapeContext(request, performers=performers_by_id(items))
+            context[SHAPE_CONTEXT] = ShapeContext(
+                request, performers=performers_by_id(items), pages=items
+            )
         serializer = self.get_serializer(items, many=True, context=context)
         response = self.get_paginated_response(serializer.data)
         if "search" not in request.GET:  # searches are not cached: their keys are unbounded
@@ -263,6 +284,36 @@ class ReviewPagesAPIViewSet(RefuseBadQueriesMixin, PagesAPIViewSet):
         return response
 
 
+class PagePreviewAPIViewSet(ReviewPagesAPIViewSet):
+    """`page_preview/?token=...`: the draft a preview token names (an editor's front-end
+    Preview, a share link), in the shape of the live page detail.
+
+    The token reads its own page only, and nothing else; refusals are 401 (no token, or an
+    expired one) or 403 (tampered, superseded or revoked) with a message. Every answer is
+    `Cache-Control: private, no-store`: neither the plugin's cache nor a CDN keeps it.
+    """
+
+    name = "page_preview"
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "preview_view"}), name="listing")]
+
+    def preview_view(self, request):
+        self.action = "detail_view"  # the live detail's fields and serializer
+        try:
+            grant = PreviewGrant.from_token(request.GET.get("token"))
+        except PreviewRefused as refused:
+            return Response({"message": refused.message}, status=refused.status)
+        self._cached_object = grant.draft()  # what Wagtail's get_object() answers
+        return Response(self.get_serializer(self._cached_object).data)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
 def keeps_the_id(fields: str | None) -> bool:
     """Whether a `fields=` value keeps `id` in each item (`_` starts from nothing, `-id`
     removes it). Wagtail answers an unparsable value itself."""
@@ -281,13 +332,14 @@ def keeps_the_id(fields: str | None) -> bool:
     return kept
 
 
-class CreditedEntityAPIViewSet(RefuseBadQueriesMixin, BaseAPIViewSet):
+class CreditedEntityAPIViewSet(PublicLinksMixin, RefuseBadQueriesMixin, BaseAPIViewSet):
     """Public read of a credits library: listing (search by name, ordering) and detail.
 
     `find/?slug=` redirects to the detail of the entry with that slug.
     """
 
     filter_backends = [SafeFieldsFilter, OrderingFilter, SearchFilter]
+    base_serializer_class = PublicBaseSerializer
     find_query_parameters = BaseAPIViewSet.find_query_parameters.union(["slug"])
     listing_default_fields = BaseAPIViewSet.listing_default_fields + ["html_url", "name", "slug"]
     detail_only_fields = ["credits"]

@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import Literal
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
-from wagtail.api.v2.utils import get_full_url
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
@@ -24,9 +23,16 @@ from people.models import Person, Studio
 from .. import shown
 from ..filmography import listed_review_ids, person_filmography, studio_filmography
 from ..filters import ReviewFilters
-from ..links import IndexLinks
-from ..models import ReviewPage, performers_by_id, publicly_credited
+from ..links import IndexLinks, absolute_url
+from ..models import (
+    PreviewGrant,
+    PreviewRefused,
+    ReviewPage,
+    performers_by_id,
+    publicly_credited,
+)
 from . import schemas, shapes
+from .paging import listing_links
 from .v2 import record_reviews, renditions_prefetch
 
 NAMESPACE = "wagtailapi_v3"
@@ -42,7 +48,7 @@ MAX_ID = 2**63 - 1
 class ResultsSlice(Schema):
     """Which slice of the results to answer with."""
 
-    limit: int = Field(20, ge=1, description="At most WAGTAILAPI_LIMIT_MAX (100).")
+    limit: int = Field(20, ge=1, description="At most WAGTAILAPI_LIMIT_MAX (its maximum).")
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
@@ -83,14 +89,22 @@ def _check_limit(limit: int) -> None:
 
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
-    """An absolute URL of this API (whatever namespace it is mounted under), on the same
-    base as Wagtail's own `detail_url`s."""
+    """An absolute URL of this API (whatever namespace it is mounted under), on the
+    public base (`links.public_base_url`)."""
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match is not None and match.namespace else NAMESPACE
     try:
-        return get_full_url(request, reverse(f"{namespace}:{name}", kwargs=kwargs))
+        return absolute_url(reverse(f"{namespace}:{name}", kwargs=kwargs), request)
     except NoReverseMatch:
         return ""
+
+
+def _listing(request: HttpRequest, params: ResultsSlice, count: int, items: list) -> dict:
+    """A listing's answer: the total, the neighbouring pages' addresses, the items."""
+    following, preceding = listing_links(
+        request, offset=params.offset, limit=params.limit, count=count
+    )
+    return {"count": count, "next": following, "previous": preceding, "items": items}
 
 
 def _search(queryset, query: str, by_relevance: bool):
@@ -114,7 +128,7 @@ def _reviews():
 
 def _review_objects(pages, request: HttpRequest) -> list[dict]:
     """Review objects for a listing: every performer of every review in one query."""
-    context = shapes.ShapeContext(request, performers=performers_by_id(pages))
+    context = shapes.ShapeContext(request, performers=performers_by_id(pages), pages=pages)
     return [_review_object(page, context) for page in pages]
 
 
@@ -146,7 +160,7 @@ def list_reviews(request: HttpRequest, params: ReviewQuery = Query(...)):  # noq
     items = _review_objects(pages, request)
     if not params.search:  # searches are not cached: their keys are unbounded
         record_reviews(pages, lists=[shown.REVIEWS])
-    return {"count": count, "items": items}
+    return _listing(request, params, count, items)
 
 
 def review_detail(
@@ -168,6 +182,27 @@ def review_by_slug(request: HttpRequest, slug: str):
     data = _review_object(page, shapes.ShapeContext(request))
     record_reviews([page])
     return data
+
+
+def review_preview(
+    request: HttpRequest,
+    response: HttpResponse,
+    token: str | None = Query(None, description="A preview token (front-end Preview, share link)."),  # noqa: B008
+):
+    """The draft a preview token names, in the shape of a published review.
+
+    401 without a token or with an expired one, 403 for a tampered, superseded or revoked
+    one; never cached (`Cache-Control: private, no-store`).
+    """
+    response["Cache-Control"] = "private, no-store"
+    try:
+        grant = PreviewGrant.from_token(token)
+    except PreviewRefused as refused:
+        raise HttpError(refused.status, refused.message) from refused
+    page = grant.draft()
+    if not isinstance(page, ReviewPage):
+        raise Http404("This preview token is not of a review: read it at /api/v2/page_preview/.")
+    return _review_object(page, shapes.ShapeContext(request))
 
 
 # People and studios
@@ -192,6 +227,10 @@ def _record_entities(kind: str, ids, lists=()) -> None:
         shown.record(studios=ids, lists=lists)
 
 
+def _entity_url(request: HttpRequest, kind: str, entity) -> str:
+    return _url(request, f"{kind}_detail", **{f"{kind}_id": entity.pk})
+
+
 def _entity_list(request: HttpRequest, params: EntityQuery, model, kind: str) -> dict:
     _check_limit(params.limit)
     queryset = _entities(kind)
@@ -206,19 +245,17 @@ def _entity_list(request: HttpRequest, params: EntityQuery, model, kind: str) ->
         lists = [shown.PEOPLE if kind == "person" else shown.STUDIOS, shown.REVIEWS]
         _record_entities(kind, [entity.pk for entity in items], lists)
     links = IndexLinks.for_site(request, absolute=True)
-    return {
-        "count": count,
-        "items": [
-            shapes.entity_object(
-                entity,
-                kind,
-                request,
-                links,
-                _url(request, f"{kind}_detail", **{f"{kind}_id": entity.pk}),
-            )
-            for entity in items
-        ],
-    }
+    objects = [
+        shapes.entity_object(
+            entity,
+            kind,
+            request,
+            links,
+            _url(request, f"{kind}_detail", **{f"{kind}_id": entity.pk}),
+        )
+        for entity in items
+    ]
+    return _listing(request, params, count, objects)
 
 
 def _entity_detail(request: HttpRequest, model, kind: str, **lookup) -> dict:
@@ -230,8 +267,7 @@ def _entity_detail(request: HttpRequest, model, kind: str, **lookup) -> dict:
     _record_entities(kind, [entity.pk])
     shown.record(reviews=listed_review_ids(roles))
     links = IndexLinks.for_site(request, absolute=True)
-    detail_url = _url(request, f"{kind}_detail", **{f"{kind}_id": entity.pk})
-    data = shapes.entity_object(entity, kind, request, links, detail_url)
+    data = shapes.entity_object(entity, kind, request, links, _entity_url(request, kind, entity))
     data["credits"] = shapes.filmography_credits(roles, request)
     return data
 
@@ -285,6 +321,13 @@ def make_routers() -> dict[str, Router]:
         operation_id="reviews_list",
         summary="List published reviews",
     )(list_reviews)
+    reviews.get(
+        "/preview/",
+        response=schemas.Review,
+        url_name="review_preview",
+        operation_id="reviews_preview",
+        summary="A review's draft, with a preview token",
+    )(review_preview)
     reviews.get(
         "/{review_id}/",
         response=schemas.Review,

@@ -10,6 +10,7 @@ from .credits import (
     ReviewWriter,
 )
 from .index import ReviewIndexPage
+from .previews import PreviewGrant, PreviewRefused
 from .review import (
     REVIEW_API_FIELDS,
     MPARating,
@@ -23,13 +24,20 @@ from .review import (
     raw_performer_ids,
     shown_ids,
 )
+from .webhooks import EVENTS as WEBHOOK_EVENTS
+from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "CREDIT_LISTS",
     "MPARating",
     "PERSON_CREDITS",
+    "PreviewGrant",
+    "PreviewRefused",
     "REVIEW_API_FIELDS",
     "STUDIO_CREDITS",
+    "WEBHOOK_EVENTS",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "ReviewCastMember",
     "ReviewDirector",
     "ReviewIndexPage",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.http import urlencode
 from wagtail.admin.panels import FieldPanel
@@ -25,8 +26,9 @@ from ..filmography import (
     written_reviews,
 )
 from ..filters import ReviewFilters
-from ..links import IndexLinks
+from ..links import IndexLinks, PublicURLMixin
 from ..text import plain_text
+from .previews import PreviewGrant, PreviewRefused
 from .review import MPARating, ReviewPage, load_listing_data
 
 
@@ -35,7 +37,7 @@ def shown_critics(reviews) -> set[int]:
     return {review.author_id for review in reviews if review.author_id}
 
 
-class ReviewIndexPage(RoutablePageMixin, Page):
+class ReviewIndexPage(PublicURLMixin, RoutablePageMixin, Page):
     """The front page: latest reviews, filmographies, the feed and search.
 
     It can go anywhere in a site's tree (the site root, or under the host's home page); its
@@ -219,6 +221,32 @@ class ReviewIndexPage(RoutablePageMixin, Page):
             template="review_pages/search_results.html",
             context_overrides=context,
         )
+
+    @path("preview/", name="preview")
+    def draft_preview(self, request):
+        """A review's draft for whoever holds a preview token (a share link when no front
+        end is set), with no login; never kept by a cache."""
+        try:
+            grant = PreviewGrant.from_token(request.GET.get("token"))
+            if not grant.page.path.startswith(self.path) or grant.page.pk == self.pk:
+                raise PreviewRefused(404, "This preview is not of a review of this publication.")
+            draft = grant.draft()
+            if not isinstance(draft, ReviewPage):
+                raise PreviewRefused(404, "This preview is not of a review.")
+        except PreviewRefused as refused:
+            response = TemplateResponse(
+                request,
+                "review_pages/preview_refused.html",
+                {"page": self, "message": refused.message},
+                status=refused.status,
+            )
+        else:
+            request.is_preview = True
+            request.preview_mode = draft.default_preview_mode
+            response = draft.serve(request)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
     @path("feed/", name="feed")
     def feed(self, request):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from wagtail.admin.panels import (
     FieldPanel,
@@ -37,12 +38,14 @@ from people.models import (
 
 from .. import refs, shown, text
 from ..blocks import ReviewBodyBlock
+from ..conf import reviews_settings
 from ..forms import ReviewPageForm
-from ..links import IndexLinks
+from ..links import IndexLinks, PublicURLMixin, frontend_preview_template, preview_url
 from ..panels import VerdictPanel
 from ..ratings import MPA_RATINGS
 from ..rules import rich_result_problems, score_problem
 from .credits import CREDIT_LISTS, PERSON_CREDITS, STUDIO_CREDITS
+from .previews import PreviewGrant
 
 MPARating = models.TextChoices(
     "MPARating", [(code.replace("-", "_"), (code, label)) for code, label in MPA_RATINGS.items()]
@@ -212,7 +215,7 @@ def shown_ids(reviews) -> tuple[set[int], set[int]]:
     return person_ids, studio_ids
 
 
-class ReviewPage(Page):
+class ReviewPage(PublicURLMixin, Page):
     """One film review: its facts, its credits and its sections."""
 
     film_title = models.CharField(
@@ -466,6 +469,18 @@ class ReviewPage(Page):
         if self.distributor_id:
             studio_ids.add(self.distributor_id)
         return person_ids, studio_ids
+
+    def serve_preview(self, request, mode_name):
+        """With a front end for previews (`REVIEW_PAGES["FRONTEND_PREVIEW_URL"]`), the
+        editor's Preview opens it with a token that reads this unsaved state; otherwise (and
+        for a review not saved yet, which no token can name) Wagtail's own preview."""
+        if self.pk is None or frontend_preview_template(self.get_site()) is None:
+            return super().serve_preview(request, mode_name)
+        user = getattr(request, "user", None)
+        grant = PreviewGrant.for_editor(
+            self, seconds=reviews_settings.PREVIEW_TOKEN_SECONDS, user=user
+        )
+        return redirect(preview_url(self, grant.token, request))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -15,9 +15,10 @@ import datetime
 from django import template
 from django.utils.html import format_html
 
+from review_pages import links
 from review_pages.links import IndexLinks
 from review_pages.publication import publication_name
-from review_pages.structured_data import absolute_uri, json_ld_text
+from review_pages.structured_data import json_ld_text
 from review_pages.text import format_score, plain_text
 
 register = template.Library()
@@ -101,8 +102,8 @@ def review_json_ld(context, page, poster_rendition=None) -> str:
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context, url: str) -> str:
-    """`url` made absolute against the current request (for Open Graph images)."""
-    return absolute_uri(context.get("request"), url)
+    """`url` on the public base (`links.public_base_url`), for Open Graph tags."""
+    return links.absolute_url(url, context.get("request"))
 
 
 @register.filter

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "django_tasks",
+    "django_tasks_db",  # the database task backend: webhook deliveries (docs/webhooks.md)
     "ninja",  # serves the API docs' Swagger UI from its own static files, not from a CDN
     "corsheaders",
     "axes",  # admin sign-in lockouts (settings below)
@@ -326,6 +328,30 @@ CORS_ALLOWED_ORIGINS = [
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
+# django-tasks (Wagtail 8's task framework). Wagtail's own tasks (search and reference
+# indexing) run at once on the default backend; webhook deliveries have their own alias: the
+# database by default (`manage.py db_worker --backend review_pages_webhooks`, or
+# `manage.py webhooks deliver` from cron), RQ on Redis with WEBHOOKS_QUEUE=rq (several app
+# servers; `manage.py rqworker default --with-scheduler --job-class
+# django_tasks_rq.backend.Job`).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "review_pages_webhooks": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+WEBHOOKS_QUEUE = os.environ.get("WEBHOOKS_QUEUE", "database")
+if WEBHOOKS_QUEUE == "rq":
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not REDIS_URL:
+        raise ImproperlyConfigured("WEBHOOKS_QUEUE=rq needs REDIS_URL.")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}  # the deliveries' tasks use the default queue
+    TASKS["review_pages_webhooks"] = {"BACKEND": "django_tasks_rq.RQBackend"}
+elif WEBHOOKS_QUEUE != "database":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"WEBHOOKS_QUEUE={WEBHOOKS_QUEUE!r} is not one of: database, rq.")
+
 # The reviews plugin (docs/settings.md). How long anonymous pages and API answers stay in the
 # cache (invalidation makes them stale sooner, at once, when what they show changes); 0 turns
 # the response cache off. The CDN is purged of what a change makes stale when one is set.
@@ -334,7 +360,13 @@ REVIEW_PAGES = {
     "FEED_LENGTH": 20,
     "CACHE_SECONDS": int(os.environ.get("REVIEWS_CACHE_SECONDS", "600")),
     "CDN_PURGE": bool(os.environ.get("FRONTEND_CACHE_BACKEND")),
+    # Headless front ends: the public base of absolute URLs and the draft preview address.
+    "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
+    "FRONTEND_PREVIEW_URL": os.environ.get("FRONTEND_PREVIEW_URL") or None,
+    "WEBHOOKS_ALLOW_PRIVATE_HOSTS": os.environ.get("WEBHOOKS_ALLOW_PRIVATE_HOSTS") == "1",
 }
+if REVIEW_PAGES["PUBLIC_BASE_URL"]:  # Wagtail's own API links on the same base
+    WAGTAILAPI_BASE_URL = REVIEW_PAGES["PUBLIC_BASE_URL"]
 
 # A CDN in front of the site (Wagtail's frontend cache): purged on publish when configured.
 # FRONTEND_CACHE_BACKEND=cloudflare (FRONTEND_CACHE_CLOUDFLARE_ZONEID + _BEARER_TOKEN),

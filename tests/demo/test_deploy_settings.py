@@ -29,6 +29,10 @@ CLEARED = (
     "SERVE_MEDIA",
     "FRONTEND_CACHE_BACKEND",
     "REVIEWS_CACHE_SECONDS",
+    "WEBHOOKS_ALLOW_PRIVATE_HOSTS",
+    "WEBHOOKS_QUEUE",
+    "PUBLIC_BASE_URL",
+    "FRONTEND_PREVIEW_URL",
     # Set by tests/browser/conftest.py for Playwright when the whole suite runs; a deployment
     # never has it, and `check --deploy` rightly refuses it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
@@ -48,6 +52,9 @@ print(json.dumps({
     "img_src": s.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
     "serve_media": s.SERVE_MEDIA,
     "permissions_policy": s.PERMISSIONS_POLICY,
+    "review_pages": {k: v for k, v in s.REVIEW_PAGES.items() if k != "CACHE_EXCLUDED_PATHS"},
+    "tasks": s.TASKS,
+    "api_base": getattr(s, "WAGTAILAPI_BASE_URL", None),
 }))
 """
 
@@ -215,3 +222,26 @@ def test_check_deploy_prints_no_warnings():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_webhooks_and_front_end_settings_from_the_environment():
+    defaults = resolved()
+    assert defaults["review_pages"]["WEBHOOKS_ALLOW_PRIVATE_HOSTS"] is False
+    assert defaults["tasks"]["default"]["BACKEND"].endswith("ImmediateBackend")
+    assert (
+        defaults["tasks"]["review_pages_webhooks"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    )
+    assert defaults["review_pages"]["PUBLIC_BASE_URL"] is None and defaults["api_base"] is None
+
+    chosen = resolved(
+        WEBHOOKS_ALLOW_PRIVATE_HOSTS="1",
+        WEBHOOKS_QUEUE="rq",
+        REDIS_URL="redis://cache.internal:6379/4",
+        PUBLIC_BASE_URL="https://app.example.com",
+        FRONTEND_PREVIEW_URL="https://app.example.com/preview?token={token}",
+    )
+    assert chosen["review_pages"]["WEBHOOKS_ALLOW_PRIVATE_HOSTS"] is True
+    assert chosen["tasks"]["review_pages_webhooks"]["BACKEND"] == "django_tasks_rq.RQBackend"
+    assert chosen["tasks"]["default"]["BACKEND"].endswith("ImmediateBackend")
+    assert chosen["review_pages"]["PUBLIC_BASE_URL"] == chosen["api_base"]
+    assert "WEBHOOKS_QUEUE=rq needs REDIS_URL" in refused(WEBHOOKS_QUEUE="rq")

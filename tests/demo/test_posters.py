@@ -45,7 +45,7 @@ def test_review_page_renders_the_poster_as_a_responsive_picture(client, make_rev
     assert 'width="240"' in picture and 'height="360"' in picture
     assert ".jpg" in picture  # the fallback <img> is a JPEG
     # Social cards carry the poster too.
-    assert '<meta property="og:image" content="http://testserver/' in html
+    assert '<meta property="og:image" content="http://localhost/' in html  # the Site record
     assert '<meta name="twitter:card" content="summary_large_image">' in html
 
 

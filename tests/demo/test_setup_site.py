@@ -47,3 +47,15 @@ def test_every_demo_review_is_eligible_for_the_review_snippet(index_page, monkey
         rating = data["reviewRating"]
         assert (rating["bestRating"], rating["worstRating"]) == (5, 0)
         assert 0 <= rating["ratingValue"] <= 5
+
+
+def test_setup_site_makes_the_site_record_match_the_served_address(index_page, monkeypatch):
+    from wagtail.models import Site
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-test-password-1234")
+    out = io.StringIO()
+    call_command("setup_site", "--no-demo", "--hostname", "127.0.0.1", "--port", "8123", stdout=out)
+
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port, site.root_page_id) == ("127.0.0.1", 8123, index_page.pk)
+    assert "Admin login for http://127.0.0.1:8123/admin/" in out.getvalue()

@@ -285,3 +285,57 @@ def test_the_review_shape_is_defined_once():
     assert [name for name in Review.model_fields if name not in {"id", "meta", "title"}] == list(
         REVIEW_API_FIELDS
     )
+
+
+PLUGIN_TAGS = {"reviews", "people", "studios"}
+
+
+def plugin_operations(openapi):
+    return [
+        (path, method, operation)
+        for path, item in openapi["paths"].items()
+        for method, operation in item.items()
+        if PLUGIN_TAGS & set(operation.get("tags", []))
+    ]
+
+
+def test_every_plugin_operation_declares_its_refusals_and_security(openapi):
+    operations = plugin_operations(openapi)
+    assert len(operations) == 10
+    problem = {"$ref": "#/components/schemas/ProblemDetail"}
+    for path, _method, operation in operations:
+        assert operation["security"] == [{}], path  # a public read
+        refusals = {
+            code: answer for code, answer in operation["responses"].items() if code[0] == "4"
+        }
+        assert "400" in refusals and "422" in refusals or not operation.get("parameters"), path
+        for answer in refusals.values():
+            assert answer["content"] == {"application/problem+json": {"schema": problem}}, path
+        if "{" in path:
+            assert "404" in refusals, path
+    preview = openapi["paths"]["/api/v3/reviews/preview/"]["get"]["responses"]
+    assert {"401", "403", "404"} <= set(preview)
+    limits = [
+        parameter["schema"]
+        for _, _, operation in operations
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] == "limit"
+    ]
+    assert len(limits) == 3 and all(limit["maximum"] == 100 for limit in limits)
+
+
+def test_the_document_has_no_unused_components(openapi):
+    import json
+
+    text = json.dumps(openapi["paths"])
+    schemas = openapi["components"]["schemas"]
+    reached = set()
+    pending = [name for name in schemas if f'"#/components/schemas/{name}"' in text]
+    while pending:
+        name = pending.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        body = json.dumps(schemas[name])
+        pending += [other for other in schemas if f'"#/components/schemas/{other}"' in body]
+    assert set(schemas) - reached == set()

@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.api.v2",
     "rest_framework",
+    # The database task backend that delivers webhooks (docs/webhooks.md)
+    "django_tasks",
+    "django_tasks_db",
     # Opt-in parts the suite covers too
     "review_pages.cache",
     "review_pages.contrib.postgres_search",
@@ -127,4 +130,13 @@ if _engine == "django.db.backends.mysql":
     # portable fallback (LIKE) instead, which sees them.
     WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] = "modelsearch.backends.database.fallback"
 WAGTAILAPI_LIMIT_MAX = 100
+
+# django-tasks: Wagtail's own tasks (search and reference indexing) run at once on the
+# default backend; webhook deliveries go to the database, for a worker or `webhooks deliver`.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "review_pages_webhooks": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+# The suite's webhook receivers listen on 127.0.0.1.
+REVIEW_PAGES = {"WEBHOOKS_ALLOW_PRIVATE_HOSTS": True}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

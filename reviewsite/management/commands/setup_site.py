@@ -30,9 +30,15 @@ class Command(BaseCommand):
             help="Folder of plain-text reviews to load as demo content.",
         )
         parser.add_argument("--no-demo", action="store_true", help="Skip the demo reviews.")
+        parser.add_argument(
+            "--hostname",
+            help="The address the site is served on (`make run` passes HOST): the Site record "
+            "gets it, so that the absolute URLs of pages and API answers work as they are.",
+        )
+        parser.add_argument("--port", type=int, help="The port it is served on (`make run`: PORT).")
 
     def handle(self, *args, **options):
-        index = self.ensure_site_root()
+        index = self.ensure_site_root(options["hostname"], options["port"])
         if not options["no_demo"] and Path(options["samples"]).is_dir():
             call_command(
                 "import_reviews",
@@ -44,7 +50,8 @@ class Command(BaseCommand):
             )
         username, password, created = self.ensure_admin()
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Admin login for http://127.0.0.1:8000/admin/"))
+        site = Site.objects.get(is_default_site=True)
+        self.stdout.write(self.style.SUCCESS(f"Admin login for {site.root_url}/admin/"))
         self.stdout.write(f"  username: {username}")
         if password:
             self.stdout.write(f"  password: {password}")
@@ -52,7 +59,7 @@ class Command(BaseCommand):
             self.stdout.write("  password: (unchanged; set DJANGO_SUPERUSER_PASSWORD to reset it)")
 
     @transaction.atomic
-    def ensure_site_root(self) -> ReviewIndexPage:
+    def ensure_site_root(self, hostname: str | None = None, port: int | None = None):
         index = ReviewIndexPage.objects.order_by("path").first()
         if index is None:
             root = Page.get_first_root_node()
@@ -62,13 +69,16 @@ class Command(BaseCommand):
             self.stdout.write("Created the review index page.")
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
-            Site.objects.create(
-                hostname="localhost", port=80, root_page=index, is_default_site=True
-            )
-        elif site.root_page_id != index.pk:
-            site.root_page = index
+            site = Site(hostname="localhost", port=80, is_default_site=True)
+        changed = site.pk is None or site.root_page_id != index.pk
+        site.root_page = index
+        for name, value in (("hostname", hostname), ("port", port)):
+            if value is not None and getattr(site, name) != value:
+                setattr(site, name, value)
+                changed = True
+        if changed:
             site.save()
-            self.stdout.write("Made the review index page the default site's root.")
+            self.stdout.write(f"The default site is {site.root_url}/, its root the review index.")
         return index
 
     def ensure_admin(self) -> tuple[str, str | None, bool]:
