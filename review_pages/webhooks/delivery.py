@@ -14,7 +14,7 @@ import logging
 
 import requests
 from django.utils import timezone
-from django_tasks import task, task_backends
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
 
 from .. import __version__
 from ..conf import reviews_settings
@@ -137,7 +137,19 @@ def redeliver(item: WebhookDelivery) -> None:
     enqueue([item.pk])
 
 
-@task()
+def _declared_on_webhook_backend(function):
+    """Declare the task on the webhooks' own backend, so that its worker accepts it.
+
+    A task's class is its backend's `task_class`, and a worker runs only its own class: on
+    Django 6, django-tasks-db and django-tasks-rq run `django.tasks.Task`, while Wagtail's
+    default backend (the django-tasks package) makes `django_tasks.Task`. Without the webhooks'
+    backend in TASKS, the task is declared on the default one (deliveries then wait for
+    `webhooks deliver`).
+    """
+    return task(function, backend=backend_alias() or DEFAULT_TASK_BACKEND_ALIAS)
+
+
+@_declared_on_webhook_backend
 def deliver_webhook(delivery_id: int) -> str | None:
     """The task: one attempt, and the retry enqueued for its time when it failed."""
     status = attempt(delivery_id)
