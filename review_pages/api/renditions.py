@@ -10,6 +10,7 @@ listing, so that making them costs no query per review.
 from __future__ import annotations
 
 import functools
+import re
 from io import BytesIO
 
 from django.db import transaction
@@ -54,9 +55,80 @@ def poster_specs(image) -> list[str]:
     ]
 
 
+#: The poster renditions the reader pages ask for (`review_page.html`, `review_card.html`,
+#: the link-preview image in `head.html`), made ahead at publish with the API's set so that
+#: the first reader does not wait for them (a test renders a published review and checks that
+#: it creates no rendition, so this list cannot drift from the templates unnoticed).
+READER_POSTER_SPECS = (
+    *(f"format-{name}|width-{width}" for width in (120, 240, 480) for name in ("webp", "jpeg")),
+    "max-1200x1200|format-jpeg",
+)
+
+_WIDTH = re.compile(r"width-(\d+)")
+_MAX = re.compile(r"max-(\d+)x(\d+)")
+#: Operations that only scale the whole image or encode it: a rendition made of these alone
+#: is the same from a smaller copy of the original, as long as the copy is at least as large.
+_SCALING_OR_ENCODING = re.compile(r"(width-\d+|max-\d+x\d+|format-\w+|\w+quality-\d+)")
+
+
+def _scale_of(spec: str, width: int, height: int) -> float | None:
+    """How far `spec` scales an image of this size down (1.0: not at all), or None when it
+    does anything else (crops, focal points, no explicit output format)."""
+    operations = spec.split("|")
+    if not all(_SCALING_OR_ENCODING.fullmatch(op) for op in operations):
+        return None
+    if not any(op.startswith("format-") for op in operations):
+        return None  # the output format would follow the source's: keep the original's
+    scale = 1.0
+    for op in operations:
+        if found := _WIDTH.fullmatch(op):
+            scale = min(scale, int(found[1]) / width)
+        elif found := _MAX.fullmatch(op):
+            scale = min(scale, int(found[1]) / width, int(found[2]) / height)
+    return scale
+
+
+def _reduced_source(original: bytes, image, specs: list[str]) -> bytes | None:
+    """The original decoded once and scaled to the largest of the renditions `specs` make,
+    as a fast lossless PNG: every rendition would otherwise decode and scale the whole
+    original again (0.1-0.2 s each for a 10-megapixel poster). None when that gains little
+    or could change a rendition (animations, EXIF rotation, crops)."""
+    from PIL import Image as PILImage
+
+    if len(specs) < 2 or not image.width or not image.height:
+        return None
+    scales = [_scale_of(spec, image.width, image.height) for spec in specs]
+    if None in scales or max(scales) > 0.5:
+        return None
+    scale = max(scales)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    with PILImage.open(BytesIO(original)) as picture:
+        if picture.format not in {"JPEG", "PNG", "WEBP"} or getattr(picture, "is_animated", False):
+            return None
+        if picture.getexif().get(0x0112, 1) != 1:  # Orientation: Wagtail rotates it itself
+            return None
+        if picture.size != (image.width, image.height):
+            return None
+        if picture.format == "JPEG":
+            picture.draft(picture.mode, size)  # decode at 1/2, 1/4 or 1/8 size when it can
+        if picture.mode not in {"RGB", "RGBA", "L", "LA"}:
+            picture = picture.convert("RGBA" if "transparency" in picture.info else "RGB")
+        reduced = picture.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+    buffer = BytesIO()
+    reduced.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def generate(image, original: bytes, filters) -> list:
+    """Unsaved renditions of `image` (whose file holds `original`) for `filters`."""
+    source = _reduced_source(original, image, [item.spec for item in filters]) or original
+    return [image.generate_rendition_instance(item, BytesIO(source)) for item in filters]
+
+
 def ensure(images, specs_of) -> None:
     """Every image gets the renditions `specs_of(image)` names: those missing are generated
-    and saved with one insert for all the images (none when all exist)."""
+    (from one reduced copy of the original when they only scale it) and saved with one insert
+    for all the images (none when all exist)."""
     rendition_model = get_image_model().get_rendition_model()
     made = []
     seen = set()
@@ -71,9 +143,7 @@ def ensure(images, specs_of) -> None:
             continue
         with image.open_file() as source:
             original = source.read()
-        for item in missing:
-            rendition = image.generate_rendition_instance(item, BytesIO(original))
-            made.append((image, rendition))
+        made += [(image, rendition) for rendition in generate(image, original, missing)]
     if made:
         rendition_model.objects.bulk_create([r for _, r in made], ignore_conflicts=True)
         for image, rendition in made:
@@ -105,7 +175,7 @@ def make_poster_renditions(page_id: int) -> int:
     if page is None or page.poster is None:
         return 0
     image = get_image_model().objects.prefetch_renditions().get(pk=page.poster_id)
-    specs = [POSTER_RENDITION, *poster_specs(image)]
+    specs = list(dict.fromkeys([POSTER_RENDITION, *READER_POSTER_SPECS, *poster_specs(image)]))
     ensure([image], lambda _image: specs)
     return len(specs)
 
