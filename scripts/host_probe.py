@@ -87,7 +87,10 @@ def verify(path: str) -> None:
     check(first.person.name in html and first.character in html, "cast with characters")
     directors = review.directors.select_related("person").all()
     check(all(d.person.name in html for d in directors), "directors credited")
-    check("Synopsis" in html and "Final statement" in html, "sections with their headings")
+    check(
+        all(f">{heading}</h2>" in html for heading in ("Synopsis", "Verdict")),
+        "sections with their headings (the final statement as the verdict)",
+    )
     blocks = re.findall(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
     check(len(blocks) == 1, "one JSON-LD block (in the body: the stock base has no head tag)")
     data = json.loads(blocks[0]) if blocks else {}
