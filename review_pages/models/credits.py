@@ -144,15 +144,17 @@ def read_credits(page_ids, *, people=(), studios=()) -> FoundCredits:
     quote = connection.ops.quote_name
     page_ids, people, studios = list(page_ids), list(people), list(studios)
     arms, params = [], []
-    for relation, (model, target) in CREDIT_LISTS.items():
+    for relation, (model, target) in CREDIT_LISTS.items() if page_ids else ():
         arms.append(_credit_arm(relation, model, target, ", ".join(["%s"] * len(page_ids)), quote))
         params += page_ids
     for kind, model, ids in ((_PERSON_BY_ID, Person, people), (_STUDIO_BY_ID, Studio, studios)):
         if ids:
             arms.append(_entity_arm(kind, model, ", ".join(["%s"] * len(ids)), quote))
             params += ids
-    sql = " UNION ALL ".join(arms) + " ORDER BY 1, 4, 3, 2"
     found = FoundCredits()
+    if not arms:
+        return found
+    sql = " UNION ALL ".join(arms) + " ORDER BY 1, 4, 3, 2"
     person_fields = [f.attname for f in Person._meta.concrete_fields]
     studio_fields = [f.attname for f in Studio._meta.concrete_fields]
     with connection.cursor() as cursor:

@@ -6,6 +6,7 @@ import pytest
 from people.models import Person, Studio
 from review_pages.importing.indexing import deferred_indexing
 from review_pages.models import ReviewPage, load_credits
+from review_pages.models.credits import read_credits
 from tests.support.api_support import count_queries
 from tests.support.factories import complete_body
 
@@ -102,3 +103,19 @@ def test_credits_of_several_reviews_in_one_query_each_in_billing_order(
         c.studio.slug for c in first.production_companies.order_by("sort_order")
     ]
     assert loaded[second.pk].directors.all()[0].person.pk == second.directors.get().person_id
+
+
+def test_people_and_studios_by_id_alone_and_nothing_at_all(
+    person_factory, studio_factory, django_assert_num_queries
+):
+    person, studio = person_factory(), studio_factory()
+
+    with django_assert_num_queries(1):
+        found = read_credits([], people=[person.pk], studios=[studio.pk])
+    with django_assert_num_queries(0):
+        nothing = read_credits([])
+
+    assert found.people[person.pk].name == person.name
+    assert found.studios[studio.pk].slug == studio.slug
+    assert found.lists == {}
+    assert (nothing.lists, nothing.people, nothing.studios) == ({}, {}, {})
