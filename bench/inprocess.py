@@ -56,6 +56,20 @@ def prepare_database(db_path: Path, template: Path | None) -> None:
         shutil.copyfile(template, db_path)
 
 
+def forget_stored_answers(response_cache) -> None:
+    """Forget the stored answers, keep the tag versions and other cached values (e.g. the
+    front page's years): a steady-state miss, not a cold start."""
+    keep = (":value:", ":tagv")
+    store = getattr(response_cache, "_cache", None)
+    if store is None:  # not a local-memory cache: forget everything
+        response_cache.clear()
+        return
+    with response_cache._lock:
+        for key in [k for k in store if not any(part in k for part in keep)]:
+            del store[key]
+            response_cache._expire_info.pop(key, None)
+
+
 def wait_for_peers(folder: Path, size: int, peers: int, limit: float = 1800) -> None:
     """Start measuring when every catalogue is ready, so all sizes share the machine's load."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -116,17 +130,7 @@ def main() -> None:
     response_cache = caches[settings.REVIEW_PAGES.get("CACHE_ALIAS", "default")]
 
     def empty_response_cache():
-        """Forget the stored answers , keep the tag versions and other cached values (e.g. the
-        front page's years): a steady-state miss, not a cold start."""
-        keep = (":value:", ":tagv")
-        store = getattr(response_cache, "_cache", None)
-        if store is None:  # not a local-memory cache: forget everything
-            response_cache.clear()
-            return
-        with response_cache._lock:
-            for key in [k for k in store if not any(part in k for part in keep)]:
-                del store[key]
-                response_cache._expire_info.pop(key, None)
+        forget_stored_answers(response_cache)
 
     client = Client()
 

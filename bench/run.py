@@ -290,6 +290,15 @@ def report(small: dict, large: dict, http: dict | None, quick: bool, notes: str)
             "uncached review page / bare Wagtail page", big[UNCACHED]["median_ms"] / bare, 1.5
         )
     )
+    for name in ("front page", "filmography"):
+        lines.append(
+            ratio_row(
+                f"{name} / bare Wagtail page",
+                big[name]["median_ms"] / bare,
+                2,
+                f"queries {big[name]['queries']} vs {big[BARE]['queries']}",
+            )
+        )
     lines.append(
         ratio_row(
             "API v2 listing of 20 / stock Wagtail v2 listing",

@@ -44,7 +44,7 @@ from ..links import IndexLinks, PublicURLMixin, frontend_preview_template, previ
 from ..panels import VerdictPanel
 from ..ratings import MPA_RATINGS
 from ..rules import rich_result_problems, score_problem
-from .credits import CREDIT_LISTS, PERSON_CREDITS, STUDIO_CREDITS
+from .credits import CREDIT_LISTS, PERSON_CREDITS, STUDIO_CREDITS, read_credits
 from .previews import PreviewGrant
 
 MPARating = models.TextChoices(
@@ -159,8 +159,28 @@ class ReviewPageQuerySet(PageQuerySet):
 
 
 def load_credits(reviews) -> None:
-    """`with_credits` for reviews already fetched (a page being served, search results)."""
-    prefetch_related_objects(list(reviews), *credit_prefetches(), "distributor", "author")
+    """`with_credits` for reviews already fetched (a page being served, the API's detail), in
+    ONE query: every credit list, the critic and the distributor (`credits.read_credits`)."""
+    reviews = [review for review in reviews if review.pk is not None]
+    if not reviews:
+        return
+    found = read_credits(
+        [review.pk for review in reviews],
+        people=[review.author_id for review in reviews if review.author_id],
+        studios=[review.distributor_id for review in reviews if review.distributor_id],
+    )
+    for review in reviews:
+        cache = review.__dict__.setdefault("_prefetched_objects_cache", {})
+        for relation, (model, _target) in CREDIT_LISTS.items():
+            rows = model._default_manager.all()
+            rows._result_cache = found.lists.get((review.pk, relation), [])
+            rows._prefetch_done = True
+            cache[relation] = rows
+        # Both are protected foreign keys: always found (else Django loads them lazily).
+        if review.author_id in found.people:
+            review.author = found.people[review.author_id]
+        if review.distributor_id in found.studios:
+            review.distributor = found.studios[review.distributor_id]
 
 
 def load_listing_data(reviews, *, with_all_credits: bool = False) -> None:
