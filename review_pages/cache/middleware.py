@@ -33,9 +33,9 @@ LOCK_PREFIX = "render-lock:"
 #: (search, a 404, a page setting a cookie): requests for it render at once, taking no lock.
 UNSTORED_MARKER = {"unstored": True}
 UNSTORED_MARKER_SECONDS = 60
-#: How often a waiting request looks for the answer: soon at first, then every 50 ms.
-FIRST_POLL_SECONDS = 0.005
-LAST_POLL_SECONDS = 0.05
+#: How often a waiting request looks whether the lock is gone: soon, then every 10 ms.
+FIRST_POLL_SECONDS = 0.002
+LAST_POLL_SECONDS = 0.01
 CACHEABLE_TYPES = (
     "text/html",
     "application/json",
@@ -186,19 +186,19 @@ class TaggedResponseCacheMiddleware:
 
     def _wait_for_answer(self, request, cache, key: str):
         """The answer another request is rendering, once stored; None if it is not stored
-        within `CACHE_RENDER_WAIT_SECONDS` or that render ended without storing it."""
+        within `CACHE_RENDER_WAIT_SECONDS` or that render ended without storing it.
+
+        Only the small lock key is polled; the answer is read once the lock is gone (its
+        holder stores the answer first, then releases the lock)."""
         deadline = time.monotonic() + float(reviews_settings.CACHE_RENDER_WAIT_SECONDS)
         lock_key = LOCK_PREFIX + key
         delay = FIRST_POLL_SECONDS
         while (left := deadline - time.monotonic()) > 0:
             time.sleep(min(delay, left))
             delay = min(delay * 1.5, LAST_POLL_SECONDS)
-            found = cache.get_many([key, lock_key])
-            entry = found.get(key)
-            if _is_fresh(cache, entry):
-                return self._serve(request, entry, "hit")
-            if lock_key not in found or entry == UNSTORED_MARKER:
-                return None  # the render ended without a storable answer
+            if cache.get(lock_key) is None:
+                entry = cache.get(key)
+                return self._serve(request, entry, "hit") if _is_fresh(cache, entry) else None
         return None
 
     def _render(self, request, key: str, began_at: int, marks_unstored: bool):
