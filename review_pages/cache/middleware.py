@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import threading
 import time
 
 from django.conf import settings
@@ -89,6 +90,12 @@ def _used_nonce(request) -> str | None:
     return str(nonce) if nonce else None
 
 
+# The renders this process is doing, by lock key: its own waiters (other threads of a
+# gunicorn worker) wake when one ends instead of polling the cache; others poll.
+_renders_here: dict[str, threading.Event] = {}
+_renders_here_lock = threading.Lock()
+
+
 class RenderLock:
     """One render per address at a time, across processes: a cache key taken with `add`
     (atomic on Redis, the database cache and locmem), expiring after `CACHE_LOCK_SECONDS`
@@ -98,14 +105,23 @@ class RenderLock:
         self.cache = cache
         self.key = LOCK_PREFIX + key
         self.token = secrets.token_hex(8)
+        self.done = threading.Event()
 
     def acquire(self) -> bool:
         """True unless another request holds it. A cache that cannot say (django-redis
         ignoring a Redis outage answers None) counts as taken by us: nobody waits on it."""
         taken = self.cache.add(self.key, self.token, timeout=reviews_settings.CACHE_LOCK_SECONDS)
-        return taken is not False
+        if taken is False:
+            return False
+        with _renders_here_lock:
+            _renders_here[self.key] = self.done
+        return True
 
     def release(self) -> None:
+        with _renders_here_lock:
+            if _renders_here.get(self.key) is self.done:
+                del _renders_here[self.key]
+        self.done.set()  # wakes this process's waiters at once
         try:
             if self.cache.get(self.key) == self.token:
                 self.cache.delete(self.key)
@@ -188,14 +204,19 @@ class TaggedResponseCacheMiddleware:
         """The answer another request is rendering, once stored; None if it is not stored
         within `CACHE_RENDER_WAIT_SECONDS` or that render ended without storing it.
 
-        Only the small lock key is polled; the answer is read once the lock is gone (its
-        holder stores the answer first, then releases the lock)."""
+        Only the small lock key is polled (not at all while the render is this process's
+        own); the answer is read once the lock is gone (its holder stores the answer first,
+        then releases the lock)."""
         deadline = time.monotonic() + float(reviews_settings.CACHE_RENDER_WAIT_SECONDS)
         lock_key = LOCK_PREFIX + key
         delay = FIRST_POLL_SECONDS
         while (left := deadline - time.monotonic()) > 0:
-            time.sleep(min(delay, left))
-            delay = min(delay * 1.5, LAST_POLL_SECONDS)
+            render_here = _renders_here.get(lock_key)
+            if render_here is not None:
+                render_here.wait(left)
+            else:
+                time.sleep(min(delay, left))
+                delay = min(delay * 1.5, LAST_POLL_SECONDS)
             if cache.get(lock_key) is None:
                 entry = cache.get(key)
                 return self._serve(request, entry, "hit") if _is_fresh(cache, entry) else None

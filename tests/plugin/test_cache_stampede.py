@@ -195,3 +195,14 @@ def test_a_waiter_gets_the_fresh_answer_not_the_stale_one_when_none_is_recent(db
         answers = fire(handler, 8)
     assert view.renders <= 3  # the first, then at most two for the change
     assert all(response.content != b"<p>render 1</p>" for response, _ in answers)
+
+
+def test_waiters_in_the_renders_own_process_wake_when_it_ends_without_polling(db, monkeypatch):
+    # A waiter polling the cache would sleep the whole wait (3 s) before looking.
+    monkeypatch.setattr(middleware, "FIRST_POLL_SECONDS", 10)
+    monkeypatch.setattr(middleware, "LAST_POLL_SECONDS", 10)
+    view = SlowView(seconds=0.3)
+    answers = fire(middleware.TaggedResponseCacheMiddleware(view), 8)
+    assert view.renders == 1
+    assert sorted(response["X-Cache"] for response, _ in answers) == ["hit"] * 7 + ["miss"]
+    assert max(seconds for _, seconds in answers) < 1.5
