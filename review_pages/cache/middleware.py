@@ -109,24 +109,43 @@ class RenderLock:
 
     def acquire(self) -> bool:
         """True unless another request holds it. A cache that cannot say (django-redis
-        ignoring a Redis outage answers None) counts as taken by us: nobody waits on it."""
-        taken = self.cache.add(self.key, self.token, timeout=reviews_settings.CACHE_LOCK_SECONDS)
-        if taken is False:
-            return False
+        ignoring a Redis outage answers None) counts as taken by us: nobody waits on it.
+
+        This process's event is announced before the `add`, so that a waiter of this
+        process never misses it; an attempt that loses sets it again at once (whoever
+        waited on it then polls)."""
         with _renders_here_lock:
-            _renders_here[self.key] = self.done
+            announced = _renders_here.setdefault(self.key, self.done) is self.done
+        try:
+            taken = self.cache.add(
+                self.key, self.token, timeout=reviews_settings.CACHE_LOCK_SECONDS
+            )
+        except Exception:
+            self._withdraw()
+            raise
+        if taken is False:
+            if announced:
+                self._withdraw()
+            return False
+        if not announced:
+            with _renders_here_lock:
+                _renders_here[self.key] = self.done
         return True
 
-    def release(self) -> None:
+    def _withdraw(self) -> None:
         with _renders_here_lock:
             if _renders_here.get(self.key) is self.done:
                 del _renders_here[self.key]
         self.done.set()  # wakes this process's waiters at once
+
+    def release(self) -> None:
         try:
             if self.cache.get(self.key) == self.token:
                 self.cache.delete(self.key)
         except Exception:  # it expires anyway
             logger.warning("Could not release render lock", exc_info=True)
+        finally:
+            self._withdraw()
 
 
 def _is_answer(entry) -> bool:
