@@ -23,6 +23,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import stampede  # bench/stampede.py, beside this script
+
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
 OUT_DIR = BENCH_DIR / "out"
@@ -214,6 +216,9 @@ def http_phase(size: int, duration: int, connections: list[int]) -> dict:
                 with urllib.request.urlopen(base + path, timeout=30) as answer:  # noqa: S310
                     if answer.status != 200:
                         raise SystemExit(f"bench: {name} answered {answer.status}")
+        results["stampede"] = stampede.over_http(base, urls[CACHED])
+        rss = stampede.RssSampler(server.pid)
+        rss.start()
         for name, path in urls.items():
             results["endpoints"][name] = {"url": path}
             for count in connections:
@@ -239,6 +244,7 @@ def http_phase(size: int, duration: int, connections: list[int]) -> dict:
                     f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, "
                     f"non-2xx {figures['non2xx']}, hits {figures['cache_hits']}"
                 )
+        results["worker_rss"] = rss.stop()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -327,6 +333,7 @@ def report(small: dict, large: dict, http: dict | None, quick: bool, notes: str)
             f"| non-2xx answers, socket errors and timeouts (> 5 s) under load | {total} | 0 | "
             f"{'pass' if total == 0 else '**miss**'} | see the HTTP phase |"
         )
+    lines += stampede.rows(OUT_DIR, http)
     lines += ["", "## In-process figures", ""]
     lines.append(
         f"| endpoint | queries ({small['size']:,}) | median ms ({small['size']:,}) | "
@@ -462,6 +469,10 @@ def main() -> None:
     template = template_database()
     step(f"in-process: {' and '.join(f'{n:,}' for n in sizes)} reviews, {requests} requests")
     small, large = in_process(sizes, requests, rounds, template)
+    step("stampede and compressed hits, in process")
+    stampede.in_process(
+        PY, Path(tempfile.gettempdir()) / f"bench-{sizes[1]}.sqlite3", OUT_DIR / "stampede.json"
+    )
     http = None
     if not args.skip_http:
         http = http_phase(sizes[1], duration, [16, 64])

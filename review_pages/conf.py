@@ -27,6 +27,14 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_SECONDS": 600,
     "CACHE_ALIAS": "default",
     "CACHE_EXCLUDED_PATHS": ("/admin/", "/django-admin/", "/documents/"),
+    # Stampede protection: while one request renders an address that is not stored, the
+    # others wait up to this many seconds for its answer (0: no waiting), then render
+    # themselves; its lock expires after CACHE_LOCK_SECONDS even if that render never ends.
+    # Meanwhile they may be sent the stale answer if it was stored at most
+    # CACHE_STALE_SECONDS ago (0: never a stale answer).
+    "CACHE_RENDER_WAIT_SECONDS": 3.0,
+    "CACHE_LOCK_SECONDS": 10,
+    "CACHE_STALE_SECONDS": 30,
     # Purge the filmographies, front page and feed from Wagtail's frontend cache (a CDN) when
     # a review changes; needs WAGTAILFRONTENDCACHE.
     "CDN_PURGE": False,

@@ -2,26 +2,41 @@
 
 Each cached answer remembers the tags of what it shows (what its view recorded with
 `review_pages.shown.record`, made into tags by `tags.of_shown`) and the version each tag
-had when it was stored (`store`). A hit costs two cache reads and no SQL.
+had when it was stored (`store`). A hit costs two cache reads and no SQL, and sends bytes
+compressed when the answer was stored (`encoding`). While one request renders an address
+that is not stored, the others wait for its answer (or get the stale one) rather than all
+rendering it at once (`RenderLock`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
+import threading
+import time
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from .. import shown
 from ..conf import reviews_settings
-from . import store
+from . import encoding, store
 from . import tags as cache_tags
 
 logger = logging.getLogger(__name__)
 
-RESPONSE_PREFIX = "resp:"
+# "resp2": entries hold compressed bodies; answers stored in the old format are not read.
+RESPONSE_PREFIX = "resp2:"
+LOCK_PREFIX = "render-lock:"
+#: Stored in place of an answer at an address whose last answer could not be stored
+#: (search, a 404, a page setting a cookie): requests for it render at once, taking no lock.
+UNSTORED_MARKER = {"unstored": True}
+UNSTORED_MARKER_SECONDS = 60
+#: How often a waiting request looks whether the lock is gone: soon, then every 10 ms.
+FIRST_POLL_SECONDS = 0.002
+LAST_POLL_SECONDS = 0.01
 CACHEABLE_TYPES = (
     "text/html",
     "application/json",
@@ -54,6 +69,8 @@ def request_is_cacheable(request) -> bool:
 def response_is_cacheable(request, response, what_it_shows: shown.Shown) -> bool:
     if request.method != "GET" or response.status_code != 200 or response.streaming:
         return False
+    if response.has_header("Content-Encoding"):
+        return False  # compressed by a middleware below this one: not ours to encode
     if not what_it_shows:
         return False  # only answers whose views said what they show
     if getattr(request, "is_preview", False):
@@ -73,12 +90,84 @@ def _used_nonce(request) -> str | None:
     return str(nonce) if nonce else None
 
 
+# The renders this process is doing, by lock key: its own waiters (other threads of a
+# gunicorn worker) wake when one ends instead of polling the cache; others poll.
+_renders_here: dict[str, threading.Event] = {}
+_renders_here_lock = threading.Lock()
+
+
+class RenderLock:
+    """One render per address at a time, across processes: a cache key taken with `add`
+    (atomic on Redis, the database cache and locmem), expiring after `CACHE_LOCK_SECONDS`
+    so that a render that crashed or hangs never holds it for ever."""
+
+    def __init__(self, cache, key: str):
+        self.cache = cache
+        self.key = LOCK_PREFIX + key
+        self.token = secrets.token_hex(8)
+        self.done = threading.Event()
+
+    def acquire(self) -> bool:
+        """True unless another request holds it. A cache that cannot say (django-redis
+        ignoring a Redis outage answers None) counts as taken by us: nobody waits on it.
+
+        This process's event is announced before the `add`, so that a waiter of this
+        process never misses it; an attempt that loses sets it again at once (whoever
+        waited on it then polls)."""
+        with _renders_here_lock:
+            announced = _renders_here.setdefault(self.key, self.done) is self.done
+        try:
+            taken = self.cache.add(
+                self.key, self.token, timeout=reviews_settings.CACHE_LOCK_SECONDS
+            )
+        except Exception:
+            self._withdraw()
+            raise
+        if taken is False:
+            if announced:
+                self._withdraw()
+            return False
+        if not announced:
+            with _renders_here_lock:
+                _renders_here[self.key] = self.done
+        return True
+
+    def _withdraw(self) -> None:
+        with _renders_here_lock:
+            if _renders_here.get(self.key) is self.done:
+                del _renders_here[self.key]
+        self.done.set()  # wakes this process's waiters at once
+
+    def release(self) -> None:
+        try:
+            if self.cache.get(self.key) == self.token:
+                self.cache.delete(self.key)
+        except Exception:  # it expires anyway
+            logger.warning("Could not release render lock", exc_info=True)
+        finally:
+            self._withdraw()
+
+
+def _is_answer(entry) -> bool:
+    return isinstance(entry, dict) and "body" in entry
+
+
+def _is_fresh(cache, entry) -> bool:
+    return _is_answer(entry) and store.versions_of(cache, entry["tags"]) == entry["tags"]
+
+
+def _may_serve_stale(entry) -> bool:
+    limit = float(reviews_settings.CACHE_STALE_SECONDS)
+    return _is_answer(entry) and limit > 0 and time.time() - entry["stored_at"] <= limit
+
+
 class TaggedResponseCacheMiddleware:
     """Serve anonymous GETs from the shared cache while none of their tags has changed.
 
-    Answers carry `X-Cache: hit`, `miss` or `bypass`. Place it before the session and
-    authentication middleware (a hit skips them). A hit answers `If-None-Match` with 304
-    from the stored ETag.
+    Answers carry `X-Cache: hit`, `miss`, `stale` or `bypass`. Place it before the session
+    and authentication middleware (a hit skips them) and after any compressing middleware
+    (a hit is compressed already). A hit answers `If-None-Match` with 304 from the stored
+    ETag of the encoding it sends.
     """
 
     def __init__(self, get_response):
@@ -91,26 +180,86 @@ class TaggedResponseCacheMiddleware:
             return response
         key = response_key(request)
         store.retry_failed_bumps()
+        lock = None
         try:
             cache = store.get_cache()
             entry = cache.get(key)
-            if entry is not None and store.versions_of(cache, entry["tags"]) == entry["tags"]:
-                return self._rebuild(request, entry)
+            if _is_fresh(cache, entry):
+                return self._serve(request, entry, "hit")
+            if self._protects(request, entry):
+                lock = RenderLock(cache, key)
+                if not lock.acquire():
+                    lock = None
+                    if _may_serve_stale(entry):
+                        return self._serve(request, entry, "stale")
+                    answer = self._wait_for_answer(request, cache, key)
+                    if answer is not None:
+                        return answer
             began_at = store.counter_value(cache)
         except Exception:  # the cache is down: serve from the database
             logger.warning("Response cache unavailable; serving uncached", exc_info=True)
+            if lock is not None:
+                lock.release()
             response = self.get_response(request)
             response["X-Cache"] = "miss"
             return response
+        try:
+            return self._render(request, key, began_at, marks_unstored=lock is not None)
+        finally:
+            if lock is not None:
+                lock.release()
 
+    @staticmethod
+    def _protects(request, entry) -> bool:
+        """GETs of addresses whose answers can be stored wait for one another (a HEAD is
+        never stored; an unstored marker says the last answer could not be)."""
+        return (
+            request.method == "GET"
+            and entry != UNSTORED_MARKER
+            and float(reviews_settings.CACHE_RENDER_WAIT_SECONDS) > 0
+        )
+
+    def _wait_for_answer(self, request, cache, key: str):
+        """The answer another request is rendering, once stored; None if it is not stored
+        within `CACHE_RENDER_WAIT_SECONDS` or that render ended without storing it.
+
+        Only the small lock key is polled (not at all while the render is this process's
+        own); the answer is read once the lock is gone (its holder stores the answer first,
+        then releases the lock)."""
+        deadline = time.monotonic() + float(reviews_settings.CACHE_RENDER_WAIT_SECONDS)
+        lock_key = LOCK_PREFIX + key
+        delay = FIRST_POLL_SECONDS
+        while (left := deadline - time.monotonic()) > 0:
+            render_here = _renders_here.get(lock_key)
+            if render_here is not None:
+                render_here.wait(left)
+            else:
+                time.sleep(min(delay, left))
+                delay = min(delay * 1.5, LAST_POLL_SECONDS)
+            if cache.get(lock_key) is None:
+                entry = cache.get(key)
+                return self._serve(request, entry, "hit") if _is_fresh(cache, entry) else None
+        return None
+
+    def _render(self, request, key: str, began_at: int, marks_unstored: bool):
         with shown.recording() as what_it_shows:
             response = self.get_response(request)
         if response_is_cacheable(request, response, what_it_shows):
-            self._store(key, request, response, cache_tags.of_shown(what_it_shows), began_at)
+            entry = self._store(
+                key, request, response, cache_tags.of_shown(what_it_shows), began_at
+            )
+            if entry is not None:
+                return self._serve(request, entry, "miss")
+        elif marks_unstored and response.status_code < 500:
+            # An error may be passing: the next request tries again, under the lock.
+            try:
+                store.get_cache().set(key, UNSTORED_MARKER, timeout=UNSTORED_MARKER_SECONDS)
+            except Exception:
+                logger.warning("Could not mark an unstored answer", exc_info=True)
         response["X-Cache"] = "miss"
         return response
 
-    def _store(self, key, request, response, tags: set[str], began_at: int) -> None:
+    def _store(self, key, request, response, tags: set[str], began_at: int) -> dict | None:
         try:
             cache = store.get_cache()
             versions = store.seeded_versions(cache, sorted(tags | {store.ALL}), lambda: began_at)
@@ -119,8 +268,10 @@ class TaggedResponseCacheMiddleware:
             if all(version is not None and version <= began_at for version in versions.values()):
                 entry = self._freeze(request, response, versions)
                 cache.set(key, entry, timeout=store.cache_seconds())
+                return entry
         except Exception:
             logger.warning("Could not store response in cache", exc_info=True)
+        return None
 
     @staticmethod
     def _freeze(request, response, versions) -> dict:
@@ -136,27 +287,36 @@ class TaggedResponseCacheMiddleware:
         return {
             "status": response.status_code,
             "headers": headers,
-            "content": content,
+            "body": encoding.compress(content, NONCE_PLACEHOLDER if nonce else None),
             "tags": versions,
             "nonce": bool(nonce),
+            "stored_at": time.time(),
         }
 
     @staticmethod
-    def _rebuild(request, entry):
-        content = entry["content"]
-        if entry.get("nonce"):
+    def _serve(request, entry, label: str):
+        nonce = None
+        if entry["nonce"]:
             # Reading the request's nonce makes the CSP middleware announce it.
             fresh = getattr(request, "csp_nonce", None)
-            fresh = str(fresh) if fresh is not None else ""
-            content = content.replace(NONCE_PLACEHOLDER, fresh.encode())
+            nonce = (str(fresh) if fresh is not None else "").encode()
+        offered = encoding.available(entry["body"])
+        coding = encoding.negotiate(request.META.get("HTTP_ACCEPT_ENCODING"), offered)
+        content = encoding.body(entry["body"], coding, nonce)
         response = HttpResponse(content, status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
-        response["X-Cache"] = "hit"
+        if coding != encoding.IDENTITY:
+            response["Content-Encoding"] = coding
+        if offered:
+            patch_vary_headers(response, ("Accept-Encoding",))
+        response["Content-Length"] = str(len(content))
+        response["X-Cache"] = label
         etag = response.get("ETag")
         if etag:
+            response["ETag"] = etag = encoding.variant_etag(etag, coding)
             conditional = get_conditional_response(request, etag=etag, response=response)
             if conditional is not response:
-                conditional["X-Cache"] = "hit"
+                conditional["X-Cache"] = label
                 return conditional
         return response

@@ -1,6 +1,7 @@
 """Security headers on every public answer: CSP with a per-request nonce, nosniff,
 referrer policy and frame protection. The admin is outside the CSP but keeps the rest."""
 
+import gzip
 import re
 
 import pytest
@@ -83,15 +84,23 @@ def test_not_found_pages_carry_the_policy_too(client, index_page):
     assert policy(response)["default-src"] == ["'self'"]
 
 
-def test_every_inline_script_has_the_request_nonce(client, public_urls):
+@pytest.mark.parametrize("accept_encoding", [None, "gzip, deflate, br"])
+def test_every_inline_script_has_the_request_nonce(client, public_urls, accept_encoding):
     """The JSON-LD element carries the nonce of its own response, fresh per request,
-    also when the second answer comes from the shared response cache."""
+    also when the second answer comes from the shared response cache, compressed: the
+    nonce is spliced into the stored gzip bytes."""
     review_url = public_urls[1]
+    headers = {"HTTP_ACCEPT_ENCODING": accept_encoding} if accept_encoding else {}
     nonces = []
     for expected_cache in ("miss", "hit"):
-        response = client.get(review_url)
+        response = client.get(review_url, **headers)
         assert response["X-Cache"] == expected_cache
-        html = response.content.decode()
+        if accept_encoding:
+            assert response["Content-Encoding"] == "gzip"  # brotli cannot be spliced
+            html = gzip.decompress(response.content).decode()
+        else:
+            assert not response.has_header("Content-Encoding")
+            html = response.content.decode()
         header_nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])
         tags = SCRIPT_TAG.findall(html)
         assert any("application/ld+json" in attrs for attrs in tags)

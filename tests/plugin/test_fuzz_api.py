@@ -48,6 +48,9 @@ HYPOTHESIS = {
 }
 
 
+PLAIN = {"Accept-Encoding": "identity"}
+
+
 @contextmanager
 def in_process_app():
     """Django's WSGI handler, called in this thread and inside the test's transaction.
@@ -136,7 +139,9 @@ def run_v3_fuzz(raw, schema, app, fuzz_site):
     failures: list[str] = []
 
     def send(case, checks):
-        response = case.call(app=app)
+        # The WSGI call decodes no Content-Encoding, and a cached answer would be compressed
+        # for the Accept-Encoding schemathesis sends.
+        response = case.call(app=app, headers=PLAIN)
         sent[case.operation.label] += 1
         sent[response.status_code] += 1
         try:
@@ -184,7 +189,7 @@ def run_v3_fuzz(raw, schema, app, fuzz_site):
             case = op.Case(path_parameters=params)
             send(case, V3_CHECKS)
             if op.path.endswith("_id}/") and "pages" not in op.path:
-                assert case.call(app=app).status_code == 200, op.label
+                assert case.call(app=app, headers=PLAIN).status_code == 200, op.label
 
     total = sum(v for k, v in sent.items() if isinstance(k, str))
     by_status = dict(sorted((k, v) for k, v in sent.items() if isinstance(k, int)))
