@@ -592,15 +592,49 @@ class ReviewImporter:
         locked = Page.objects.select_for_update().only("path", "depth", "numchild")
         locked = locked.get(pk=parent.pk)
         page.depth = locked.depth + 1
-        if locked.is_leaf():
+        last_path = (
+            Page.objects.filter(path__startswith=locked.path, depth=page.depth)
+            .order_by("-path")
+            .values_list("path", flat=True)
+            .first()
+        )
+        if last_path is None:
             page.path = Page._get_path(locked.path, page.depth, 1)
         else:
-            page.path = locked.get_last_child()._inc_path()
+            page.path = Page(path=last_path)._inc_path()
         Page.objects.filter(pk=locked.pk).update(numchild=F("numchild") + 1)
         parent.numchild = locked.numchild + 1
         page._cached_parent_obj = parent
         page.full_clean(exclude=TREE_AND_IMPORTER_FIELDS)
         page.save(clean=False)
+
+    def _first_revision(self, page: ReviewPage) -> Revision:
+        """What `page.save_revision()` does for a page made a moment ago, in one update.
+
+        The revision holds the same content (`serializable_data`, credits included); the
+        page's revision columns (and `live_revision` with `--publish`) are then written in
+        one update instead of a second pass through `Page.save` (which re-checks the site
+        roots and reads the page's comments: a new page has none) plus a third update.
+        """
+        revision = Revision.objects.create(
+            content_object=page,
+            base_content_type=page.get_base_content_type(),
+            user=self.user,
+            content=page.serializable_data(),
+            object_str=str(page),
+        )
+        page.latest_revision = revision
+        page.latest_revision_created_at = revision.created_at
+        page.draft_title = page.title
+        columns = {
+            "latest_revision": revision,
+            "latest_revision_created_at": revision.created_at,
+            "draft_title": page.draft_title,
+        }
+        if self.publish:
+            page.live_revision = columns["live_revision"] = revision
+        Page.objects.filter(pk=page.pk).update(**columns)
+        return revision
 
     def _create(self, parent, review, people, studios, fingerprint) -> ReviewPage:
         """One insert of the page and its credits, one revision, indexed once."""
@@ -625,13 +659,8 @@ class ReviewImporter:
                 row.page = page
             page._meta.get_field(relation).related_model.objects.bulk_create(rows)
             setattr(page, relation, rows)
-        revision = page.save_revision(
-            user=self.user, changed=not self.publish, clean=False, log_action=False
-        )
+        revision = self._first_revision(page)
         if self.publish:
-            # One column of a page made a moment ago: no third pass through Page.save.
-            Page.objects.filter(pk=page.pk).update(live_revision=revision)
-            page.live_revision = revision
             log(
                 instance=page,
                 action="wagtail.publish",
