@@ -306,6 +306,12 @@ def credit_rows(review: ParsedReview, people: dict[str, int], studios: dict[str,
 # ------------------------------------------------------------------------------------------
 
 
+def index_snippets(model, objects: list) -> None:
+    """New people or studios into the search index, in one bulk update."""
+    for backend in get_search_backends(with_auto_update=True):
+        backend.add_bulk(model, objects)
+
+
 def index_reviews(page_ids: Iterable[int]) -> None:
     """What Wagtail's signal handlers would have done, once per page: search and reference
     index, for a batch of pages.
@@ -400,6 +406,8 @@ class ReviewImporter:
         self.parent_id = parent.pk
         self.index_batch = max(1, index_batch)
         self._pending_index: list[int] = []  # written, committed, not yet indexed
+        self._pending_snippets: list = []  # people and studios created, likewise
+        self._file_snippets: list = []  # people and studios created by the current file
         self.publish = publish
         self.dry_run = dry_run
         self.user = user
@@ -416,7 +424,13 @@ class ReviewImporter:
         self.flush_indexing()
 
     def flush_indexing(self) -> None:
-        """Index the pages written since the last flush (a no-op with `index_batch=1`)."""
+        """Index the pages, people and studios written since the last flush (a no-op with
+        `index_batch=1`)."""
+        for model in (Person, Studio):
+            objects = [obj for obj in self._pending_snippets if type(obj) is model]
+            if objects:
+                index_snippets(model, objects)
+        self._pending_snippets = []
         while self._pending_index:
             batch = self._pending_index[: self.index_batch]
             index_reviews(batch)
@@ -450,6 +464,7 @@ class ReviewImporter:
         new_people: dict[str, int] = {}
         new_studios: dict[str, int] = {}
         to_index: list[int] = []
+        self._file_snippets = []
         try:
             with deferred_indexing(ReviewPage), transaction.atomic():
                 status, note, page_id = self._write(review, new_people, new_studios, to_index)
@@ -465,6 +480,7 @@ class ReviewImporter:
         self._people.update(new_people)
         self._studios.update(new_studios)
         if self.index_batch > 1:
+            self._pending_snippets += self._file_snippets
             self._pending_index += to_index
             if len(self._pending_index) >= self.index_batch:
                 self.flush_indexing()
@@ -546,8 +562,10 @@ class ReviewImporter:
             model.objects.bulk_create(objects)
             for obj in objects:
                 ids[obj.match_name] = new[obj.match_name] = obj.pk
-            for backend in get_search_backends(with_auto_update=True):
-                backend.add_bulk(model, objects)
+            if self.index_batch == 1:
+                index_snippets(model, objects)
+            else:
+                self._file_snippets += objects  # indexed with the batch, once committed
         return ids
 
     @staticmethod
