@@ -309,7 +309,7 @@ def report(small: dict, large: dict, http: dict | None, quick: bool, notes: str)
         ratio_row(
             "API v2 listing of 20 / stock Wagtail v2 listing",
             big[V2_LIST]["median_ms"] / big[STOCK_LIST]["median_ms"],
-            0.5,
+            0.25,
             f"queries {big[V2_LIST]['queries']} vs {big[STOCK_LIST]['queries']}",
         )
     )
@@ -322,6 +322,11 @@ def report(small: dict, large: dict, http: dict | None, quick: bool, notes: str)
                 f"queries {s[name]['queries']} → {big[name]['queries']}",
             )
         )
+    import_file = OUT_DIR / "import.json"
+    if import_file.exists():
+        from import_bench import report_rows
+
+        lines += report_rows(json.loads(import_file.read_text()))
     if http:
         total = sum(
             figures["non2xx"] + figures["socket_errors"]
@@ -473,6 +478,9 @@ def main() -> None:
     stampede.in_process(
         PY, Path(tempfile.gettempdir()) / f"bench-{sizes[1]}.sqlite3", OUT_DIR / "stampede.json"
     )
+    step("importer: " + ("300 reviews" if quick else "10,000 reviews, baseline of 1,000"))
+    counts = ["--count=300"] if quick else ["--count=10000", "--baseline-count=1000"]
+    run([PY, str(BENCH_DIR / "import_bench.py"), *counts, f"--json={OUT_DIR / 'import.json'}"])
     http = None
     if not args.skip_http:
         http = http_phase(sizes[1], duration, [16, 64])

@@ -125,7 +125,23 @@ class RefuseBadQueriesMixin:
         return super().handle_exception(exc)
 
 
-class ImagesAPIViewSet(PublicLinksMixin, RefuseBadQueriesMixin, WagtailImagesAPIViewSet):
+class CompactJSONMixin:
+    """Compact JSON (no indent, no spaces after separators) instead of Wagtail's `indent=4`.
+
+    An indent makes Python's `json` fall back from its C encoder to the pure-Python one: a
+    listing pays for it in every answer. The browsable API (when
+    enabled) indents what it shows itself.
+    """
+
+    def get_renderer_context(self):
+        context = super().get_renderer_context()
+        context.pop("indent", None)
+        return context
+
+
+class ImagesAPIViewSet(
+    CompactJSONMixin, PublicLinksMixin, RefuseBadQueriesMixin, WagtailImagesAPIViewSet
+):
     """Wagtail's images endpoint, answering bad queries with 400, listing only the images
     live, public pages show (`images.shown_images`), in a fixed number of queries."""
 
@@ -152,7 +168,9 @@ def record_reviews(pages, *, lists=()) -> None:
     )
 
 
-class ReviewPagesAPIViewSet(PublicLinksMixin, RefuseBadQueriesMixin, PagesAPIViewSet):
+class ReviewPagesAPIViewSet(
+    CompactJSONMixin, PublicLinksMixin, RefuseBadQueriesMixin, PagesAPIViewSet
+):
     """Wagtail's pages endpoint, plus what apps need from reviews.
 
     - reviews carry the design's review object (`shapes.REVIEW_FIELDS`), credits embedded;
@@ -332,7 +350,9 @@ def keeps_the_id(fields: str | None) -> bool:
     return kept
 
 
-class CreditedEntityAPIViewSet(PublicLinksMixin, RefuseBadQueriesMixin, BaseAPIViewSet):
+class CreditedEntityAPIViewSet(
+    CompactJSONMixin, PublicLinksMixin, RefuseBadQueriesMixin, BaseAPIViewSet
+):
     """Public read of a credits library: listing (search by name, ordering) and detail.
 
     `find/?slug=` redirects to the detail of the entry with that slug.

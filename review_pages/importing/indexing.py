@@ -2,7 +2,7 @@
 
 modelsearch updates the search index on every save of an indexed model (one `post_save`
 receiver per model). The importer saves a review several times before it is complete, so it
-defers those updates and indexes each review once at the end (`writer.index_review`).
+defers those updates and indexes each review once at the end (`writer.index_reviews`).
 
 The switch is a context variable, like Wagtail's own `disable_reference_index_auto_update`:
 other threads of the same process (web requests, a live test server) keep indexing as usual.
@@ -48,7 +48,7 @@ def install() -> None:
 def deferred_indexing(*models: type) -> Iterator[None]:
     """Skip the per-save search and reference index updates of these models, in this thread.
 
-    Whoever uses it indexes the objects afterwards (see `writer.index_review`).
+    Whoever uses it indexes the objects afterwards (see `writer.index_reviews`).
     """
     install()
     token = _deferred_models.set(_deferred_models.get() | frozenset(models))

@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,12 +43,12 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.log_actions import log
 from wagtail.models import Page, ReferenceIndex, Revision, Site
-from wagtail.search import index as search_index
-from wagtail.search.backends import get_search_backends
+from wagtail.search.backends import get_search_backends, get_search_backends_with_name
 from wagtail.signals import page_published, published
 
 from people.models import Person, Studio, slug_key, slugs_starting_with
@@ -74,6 +75,29 @@ STATUSES = (IMPORTED, UPDATED, UNCHANGED, REFUSED)
 
 # Bump when the way a parsed review is written changes, so old imports count as changed.
 FINGERPRINT_VERSION = 2  # 2: the critic, the score and the IMDb id
+
+logger = logging.getLogger(__name__)
+
+#: How many written pages `import_reviews` indexes in one bulk update (bounded, so the
+#: memory an import takes does not grow with the number of files).
+INDEX_BATCH = 200
+
+#: A new page's fields that `ReviewImporter._add_child` does not validate again: the tree's
+#: and Wagtail's own bookkeeping, and the foreign keys the importer resolved itself.
+TREE_AND_IMPORTER_FIELDS = [
+    "path",
+    "depth",
+    "numchild",
+    "translation_key",
+    "locale",
+    "content_type",
+    "page_ptr",
+    "owner",
+    "author",
+    "distributor",
+    "live_revision",
+    "latest_revision",
+]
 
 
 def _max_length(model, field_name: str) -> int:
@@ -282,16 +306,36 @@ def credit_rows(review: ParsedReview, people: dict[str, int], studios: dict[str,
 # ------------------------------------------------------------------------------------------
 
 
-def index_review(page_id: int) -> None:
-    """What Wagtail's signal handlers would have done, once: search and reference index.
+def index_snippets(model, objects: list) -> None:
+    """New people or studios into the search index, in one bulk update."""
+    for backend in get_search_backends(with_auto_update=True):
+        backend.add_bulk(model, objects)
 
-    The page is read with its credits prefetched, so indexing the credited names costs
-    a fixed number of queries instead of one per credit (and per indexed field).
+
+def index_reviews(page_ids: Iterable[int]) -> None:
+    """What Wagtail's signal handlers would have done, once per page: search and reference
+    index, for a batch of pages.
+
+    The pages are read together with their credits prefetched and written to the search
+    index in one bulk update, so a batch of pages costs a fixed number of queries for the
+    search index instead of a handful per page (and per credit).
     """
-    page = ReviewPage.objects.filter(pk=page_id).with_credits().get()
-    search_index.insert_or_update_object(page)
+    pages = list(ReviewPage.objects.filter(pk__in=list(page_ids)).with_credits().order_by("pk"))
+    if not pages:
+        return
+    for name, backend in get_search_backends_with_name(with_auto_update=True):
+        try:
+            with transaction.atomic():
+                backend.add_bulk(ReviewPage, pages)
+        except Exception:
+            # As modelsearch's own per-save update: logged, raised unless the backend is an
+            # external service whose outage must not lose the data just written.
+            logger.exception("Exception raised while indexing reviews in %r", name)
+            if not backend.catch_indexing_errors:
+                raise
     with transaction.atomic():
-        ReferenceIndex.create_or_update_for_object(page)
+        for page in pages:
+            ReferenceIndex.create_or_update_for_object(page)
 
 
 def refresh_query_statistics() -> None:
@@ -343,6 +387,11 @@ class ReviewImporter:
 
     `publish=False` saves drafts; `dry_run=True` reports what would happen and writes
     nothing. `user` (optional) is recorded as the owner and in the revisions and history.
+
+    `index_batch` > 1 defers the search and reference index updates of the pages written
+    (one bulk update per that many pages, instead of one per page inside each file's
+    transaction): the caller then calls `flush_indexing()` once it is done (the
+    `import_reviews` command and `with importer:` do).
     """
 
     def __init__(
@@ -352,8 +401,13 @@ class ReviewImporter:
         publish: bool = False,
         dry_run: bool = False,
         user=None,
+        index_batch: int = 1,
     ):
         self.parent_id = parent.pk
+        self.index_batch = max(1, index_batch)
+        self._pending_index: list[int] = []  # written, committed, not yet indexed
+        self._pending_snippets: list = []  # people and studios created, likewise
+        self._file_snippets: list = []  # people and studios created by the current file
         self.publish = publish
         self.dry_run = dry_run
         self.user = user
@@ -362,6 +416,25 @@ class ReviewImporter:
         self._studios: dict[str, int] = {}
 
     # -- entry points ----------------------------------------------------------------------
+
+    def __enter__(self) -> ReviewImporter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.flush_indexing()
+
+    def flush_indexing(self) -> None:
+        """Index the pages, people and studios written since the last flush (a no-op with
+        `index_batch=1`)."""
+        for model in (Person, Studio):
+            objects = [obj for obj in self._pending_snippets if type(obj) is model]
+            if objects:
+                index_snippets(model, objects)
+        self._pending_snippets = []
+        while self._pending_index:
+            batch = self._pending_index[: self.index_batch]
+            index_reviews(batch)
+            del self._pending_index[: len(batch)]
 
     def import_path(self, path: str | Path) -> ImportOutcome:
         path = Path(path)
@@ -390,9 +463,13 @@ class ReviewImporter:
             return ImportOutcome(source, REFUSED, "; ".join(problems))
         new_people: dict[str, int] = {}
         new_studios: dict[str, int] = {}
+        to_index: list[int] = []
+        self._file_snippets = []
         try:
             with deferred_indexing(ReviewPage), transaction.atomic():
-                status, note, page_id = self._write(review, new_people, new_studios)
+                status, note, page_id = self._write(review, new_people, new_studios, to_index)
+                if self.index_batch == 1:
+                    index_reviews(to_index)  # in the file's transaction, as a page's save
         except ImportRefused as error:
             return ImportOutcome(source, REFUSED, str(error))
         except ValidationError as error:
@@ -402,11 +479,16 @@ class ReviewImporter:
         # Committed: what this file created may now be reused by the next ones.
         self._people.update(new_people)
         self._studios.update(new_studios)
+        if self.index_batch > 1:
+            self._pending_snippets += self._file_snippets
+            self._pending_index += to_index
+            if len(self._pending_index) >= self.index_batch:
+                self.flush_indexing()
         return ImportOutcome(source, status, note, page_id)
 
     # -- one file, inside its transaction --------------------------------------------------
 
-    def _write(self, review, new_people, new_studios) -> tuple[str, str, int | None]:
+    def _write(self, review, new_people, new_studios, to_index) -> tuple[str, str, int | None]:
         parent = ReviewIndexPage.objects.filter(pk=self.parent_id).first()
         if parent is None:
             raise ImportRefused(f"the review index page {self.parent_id} no longer exists")
@@ -417,6 +499,7 @@ class ReviewImporter:
             if self.publish and (not existing.live or existing.has_unpublished_changes):
                 if not self.dry_run:
                     self._publish_latest(existing)
+                    to_index.append(existing.pk)
                 return UPDATED, "published", existing.pk
             return UNCHANGED, "", existing.pk
         if self.dry_run:
@@ -426,8 +509,11 @@ class ReviewImporter:
         studios = self._resolve(Studio, self._studios, studio_names(review), new_studios)
         if existing is None:
             page = self._create(parent, review, people, studios, fingerprint)
+            to_index.append(page.pk)
             return IMPORTED, "", page.pk
         note = self._update(existing, review, people, studios, fingerprint)
+        if self.publish:
+            to_index.append(existing.pk)
         return UPDATED, note, existing.pk
 
     def _find_existing(self, parent, review) -> ReviewPage | None:
@@ -476,8 +562,10 @@ class ReviewImporter:
             model.objects.bulk_create(objects)
             for obj in objects:
                 ids[obj.match_name] = new[obj.match_name] = obj.pk
-            for backend in get_search_backends(with_auto_update=True):
-                backend.add_bulk(model, objects)
+            if self.index_batch == 1:
+                index_snippets(model, objects)
+            else:
+                self._file_snippets += objects  # indexed with the batch, once committed
         return ids
 
     @staticmethod
@@ -508,6 +596,64 @@ class ReviewImporter:
             base = f"{base}-{review.release_date.year}"
         return free.take(base)
 
+    @staticmethod
+    def _add_child(parent, page: ReviewPage) -> None:
+        """`parent.add_child(instance=page)`, without re-validating what the importer set.
+
+        Treebeard's way (the parent row locked, the path after its last child, `numchild`
+        incremented), then the page validated like `Page.save` would, except for the fields
+        the tree and the importer made themselves: the path, the locale, the content type,
+        the translation key and the people and studios it has just looked up or created.
+        Those cost a query each to re-check (their foreign keys and uniqueness), a fifth of
+        the importer's queries.
+        """
+        locked = Page.objects.select_for_update().only("path", "depth", "numchild")
+        locked = locked.get(pk=parent.pk)
+        page.depth = locked.depth + 1
+        last_path = (
+            Page.objects.filter(path__startswith=locked.path, depth=page.depth)
+            .order_by("-path")
+            .values_list("path", flat=True)
+            .first()
+        )
+        if last_path is None:
+            page.path = Page._get_path(locked.path, page.depth, 1)
+        else:
+            page.path = Page(path=last_path)._inc_path()
+        Page.objects.filter(pk=locked.pk).update(numchild=F("numchild") + 1)
+        parent.numchild = locked.numchild + 1
+        page._cached_parent_obj = parent
+        page.full_clean(exclude=TREE_AND_IMPORTER_FIELDS)
+        page.save(clean=False)
+
+    def _first_revision(self, page: ReviewPage) -> Revision:
+        """What `page.save_revision()` does for a page made a moment ago, in one update.
+
+        The revision holds the same content (`serializable_data`, credits included); the
+        page's revision columns (and `live_revision` with `--publish`) are then written in
+        one update instead of a second pass through `Page.save` (which re-checks the site
+        roots and reads the page's comments: a new page has none) plus a third update.
+        """
+        revision = Revision.objects.create(
+            content_object=page,
+            base_content_type=page.get_base_content_type(),
+            user=self.user,
+            content=page.serializable_data(),
+            object_str=str(page),
+        )
+        page.latest_revision = revision
+        page.latest_revision_created_at = revision.created_at
+        page.draft_title = page.title
+        columns = {
+            "latest_revision": revision,
+            "latest_revision_created_at": revision.created_at,
+            "draft_title": page.draft_title,
+        }
+        if self.publish:
+            page.live_revision = columns["live_revision"] = revision
+        Page.objects.filter(pk=page.pk).update(**columns)
+        return revision
+
     def _create(self, parent, review, people, studios, fingerprint) -> ReviewPage:
         """One insert of the page and its credits, one revision, indexed once."""
         page = ReviewPage(
@@ -523,7 +669,7 @@ class ReviewImporter:
             page.live = True
             page.has_unpublished_changes = False
             page.first_published_at = page.last_published_at = now
-        parent.add_child(instance=page)
+        self._add_child(parent, page)
         # One insert per credit table (a page's own save inserts its credits one by one),
         # then kept on the page in memory, which is what its first revision is made from.
         for relation, rows in credit_rows(review, people, studios).items():
@@ -531,13 +677,8 @@ class ReviewImporter:
                 row.page = page
             page._meta.get_field(relation).related_model.objects.bulk_create(rows)
             setattr(page, relation, rows)
-        revision = page.save_revision(
-            user=self.user, changed=not self.publish, clean=False, log_action=False
-        )
+        revision = self._first_revision(page)
         if self.publish:
-            # One column of a page made a moment ago: no third pass through Page.save.
-            Page.objects.filter(pk=page.pk).update(live_revision=revision)
-            page.live_revision = revision
             log(
                 instance=page,
                 action="wagtail.publish",
@@ -548,7 +689,6 @@ class ReviewImporter:
             # What PublishPageRevisionAction sends, so caches and listeners hear of it.
             page_published.send(sender=ReviewPage, instance=page, revision=revision)
             published.send(sender=ReviewPage, instance=page, revision=revision)
-        index_review(page.pk)
         return page
 
     def _update(self, existing, review, people, studios, fingerprint) -> str:
@@ -563,7 +703,6 @@ class ReviewImporter:
         revision = page.save_revision(user=self.user, log_action=True, clean=False)
         if self.publish:
             revision.publish(user=self.user)
-            index_review(existing.pk)
             return ""
         if existing.live:
             return "saved as a draft; the live version is unchanged"
@@ -572,4 +711,3 @@ class ReviewImporter:
     def _publish_latest(self, existing) -> None:
         page = ReviewPage.objects.get(pk=existing.pk)
         page.get_latest_revision().publish(user=self.user)
-        index_review(existing.pk)

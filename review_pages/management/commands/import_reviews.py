@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from review_pages.importing.files import collect_review_files
 from review_pages.importing.writer import (
     IMPORTED,
+    INDEX_BATCH,
     REFUSED,
     STATUSES,
     UNCHANGED,
@@ -51,18 +52,24 @@ class Command(BaseCommand):
         files = collect_review_files(options["paths"])
         if not files:
             raise CommandError("No review files found (a folder is read for its *.txt files).")
-        importer = ReviewImporter(parent, publish=options["publish"], dry_run=options["dry_run"])
+        importer = ReviewImporter(
+            parent,
+            publish=options["publish"],
+            dry_run=options["dry_run"],
+            index_batch=INDEX_BATCH,
+        )
         counts = dict.fromkeys(STATUSES, 0)
         progress = self.stdout.isatty() and len(files) > PROGRESS_MIN_FILES
-        for done, path in enumerate(files, start=1):
-            outcome = importer.import_path(path)
-            counts[outcome.status] += 1
-            if progress:
-                self.stdout.write("\r\033[K", ending="")
-            style = self.style.ERROR if outcome.status == REFUSED else str
-            self.stdout.write(style(str(outcome)))
-            if progress:
-                self.draw_progress(done, len(files))
+        with importer:  # indexes what is still pending, even after an interruption
+            for done, path in enumerate(files, start=1):
+                outcome = importer.import_path(path)
+                counts[outcome.status] += 1
+                if progress:
+                    self.stdout.write("\r\033[K", ending="")
+                style = self.style.ERROR if outcome.status == REFUSED else str
+                self.stdout.write(style(str(outcome)))
+                if progress:
+                    self.draw_progress(done, len(files))
         if progress:
             self.stdout.write("\r\033[K", ending="")
         if counts[IMPORTED] + counts[UPDATED] and not options["dry_run"]:
