@@ -382,3 +382,27 @@ def test_a_failure_after_writing_began_rolls_everything_back(index_page, monkeyp
     monkeypatch.undo()
     assert importer.import_text(review_text()).status == IMPORTED
     assert Person.objects.filter(name="Mirela Stone").exists()
+
+
+def test_imported_pages_sit_in_the_tree_as_add_child_puts_them(index_page):
+    """The importer inserts pages with treebeard's path helpers (`_get_path`, `_inc_path`)
+    rather than `add_child`: the tree stays valid, after a page an editor added too, and
+    this fails if treebeard changes what those helpers mean."""
+    from wagtail.models import Page
+
+    index_page.add_child(instance=ReviewPage(title="Added by hand", film_title="Added By Hand"))
+    importer = ReviewImporter(index_page, publish=True)
+    outcomes = [importer.import_path(path) for path in sorted(SAMPLES_DIR.glob("*.txt"))]
+    assert [o.status for o in outcomes] == [IMPORTED] * 4
+
+    assert all(not problems for problems in Page.find_problems())
+    index_page.refresh_from_db()
+    children = list(index_page.get_children())
+    assert index_page.numchild == len(children) == 5
+    assert children[0].title == "Added by hand"  # the importer's pages come after it
+    assert [child.pk for child in children[1:]] == [o.page_id for o in outcomes]
+    for child in children:
+        assert child.depth == index_page.depth + 1 and child.get_parent().pk == index_page.pk
+    # The next page added the usual way goes after them.
+    last = index_page.add_child(instance=ReviewPage(title="After", film_title="After Film"))
+    assert last.path > children[-1].path and not any(Page.find_problems())
