@@ -1,5 +1,19 @@
 -- wrk script: counts non-2xx answers and X-Cache hits, prints one JSON line at the end.
+-- With WRK_PATHS set (a file of URL paths, one a line), each request takes one at random:
+-- the search load's query mix (bench/search_mix.py).
 local threads = {}
+
+local paths_file = os.getenv("WRK_PATHS")
+if paths_file and paths_file ~= "" then
+  local paths = {}
+  for line in io.lines(paths_file) do
+    if line ~= "" then paths[#paths + 1] = line end
+  end
+  math.randomseed(math.floor(os.clock() * 1e6) + tonumber(tostring(paths):match("0x(%x+)") or "0", 16))
+  request = function()
+    return wrk.format("GET", paths[math.random(#paths)])
+  end
+end
 
 function setup(thread)
   table.insert(threads, thread)
