@@ -373,6 +373,12 @@ def rows(out_dir: Path, http: dict | None) -> list[str]:
             f"{verdict} | VmRSS every {RSS_EVERY_SECONDS} s, "
             f"{rss['seconds']:.0f} s |"
         )
+    elif rss is not None:
+        lines.append(
+            "| RSS of each gunicorn worker, first vs last minute of the HTTP phase | no worker "
+            f"sampled in {rss['seconds']:.0f} s | ≤ 10 % | **not measured** | the sampler found "
+            "no gunicorn worker under the server's process |"
+        )
     return lines
 
 
