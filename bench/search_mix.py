@@ -48,5 +48,6 @@ def write_paths(database_url: str, path: Path) -> dict:
     drawn = chosen + rng.choices(chosen, weights=weights, k=REQUESTS - len(chosen))
     rng.shuffle(drawn)
     path.write_text("".join(f"/search/?{urllib.parse.urlencode({'q': term})}\n" for term in drawn))
-    top_share = sum(1 for term in drawn if term in set(chosen[:10])) / len(drawn)
+    top_ten = set(chosen[:10])
+    top_share = sum(1 for term in drawn if term in top_ten) / len(drawn)
     return {"distinct": len(chosen), "requests": len(drawn), "top10_share": top_share}
