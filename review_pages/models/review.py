@@ -304,6 +304,7 @@ class ReviewPage(PublicURLMixin, Page):
     )
     featured = models.BooleanField(
         default=False,
+        db_index=True,  # the front page reads the featured few by it
         help_text="Lead the front page with this review (the newest featured one leads; "
         "without one, the newest review does).",
     )

@@ -45,6 +45,26 @@ def test_a_featured_review_leads_instead_of_the_newest(client, make_review):
     assert "Featured review" in lead and "Chosen Film" in lead and "Newest Film" not in lead
 
 
+def test_the_newest_featured_review_leads_even_from_beyond_the_first_page(
+    client, make_review, settings
+):
+    settings.REVIEW_PAGES = {**getattr(settings, "REVIEW_PAGES", {}), "PER_PAGE": 3}
+    make_review(film_title="Featured Long Ago", featured=True)
+    make_review(film_title="Featured Lately", featured=True)
+    for number in range(4):
+        make_review(film_title=f"Recent {number}")
+    html = client.get("/").content.decode()
+    lead = re.search(r'<section class="front-lead".*?</section>', html, re.S).group(0)
+    assert "Featured Lately" in lead and "Featured Long Ago" not in lead
+    listed = re.search(r'<section class="review-list-section".*?</section>', html, re.S).group(0)
+    assert [title for title in ("Recent 3", "Recent 2", "Recent 1") if title in listed] == [
+        "Recent 3",
+        "Recent 2",
+        "Recent 1",
+    ]
+    assert "Featured Lately" not in listed and "Recent 0" not in listed
+
+
 def test_filtered_lists_and_later_pages_have_no_lead(client, make_review):
     make_review(film_title="Rated R", mpa_rating="R")
     assert 'class="front-lead"' not in client.get("/?rating=R").content.decode()
