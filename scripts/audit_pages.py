@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,8 @@ LIGHTHOUSE = NODE_MODULES / "lighthouse" / "cli" / "index.js"
 CHROMIUM = "/usr/bin/chromium"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 MIN_SCORE = 95
+# Runs of the timed performance score when the first falls below MIN_SCORE (the median counts).
+PERFORMANCE_RUNS = 3
 #: The demo review the identities are set on, in the throwaway database only: the demo's
 #: films are invented, so the sample files carry no identities of their own. Q4115189 is
 #: Wikidata's sandbox item.
@@ -160,6 +163,10 @@ def structured_data_problems(html: str, url: str) -> tuple[dict, list[str]]:
     return review, [name for name, ok in checks.items() if not ok]
 
 
+class LighthouseFailed(Exception):
+    """Lighthouse itself failed (not a low score)."""
+
+
 def lighthouse_scores(url: str, form_factor: str, folder: Path) -> dict[str, int]:
     output = folder / f"lighthouse-{abs(hash((url, form_factor)))}.json"
     args = [
@@ -175,7 +182,14 @@ def lighthouse_scores(url: str, form_factor: str, folder: Path) -> dict[str, int
     if form_factor == "desktop":
         args.append("--preset=desktop")
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    subprocess.run(args, env=env, check=True, capture_output=True, timeout=240)
+    for attempt in (1, 2):
+        # Chromium now and then fails to start or to connect on a loaded machine: one retry,
+        # then the error as Lighthouse printed it.
+        finished = subprocess.run(args, env=env, capture_output=True, text=True, timeout=240)
+        if finished.returncode == 0:
+            break
+        if attempt == 2:
+            raise LighthouseFailed(f"{url} ({form_factor}): {finished.stderr.strip()[-800:]}")
     report = json.loads(output.read_text())
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
     failing = [
@@ -262,10 +276,28 @@ def main() -> int:
                 print("Lighthouse (" + ", ".join(CATEGORIES) + "):")
                 for name in ("front page", "review", "filmography", "critic"):
                     for form_factor in ("mobile", "desktop"):
-                        scores = lighthouse_scores(urls[name], form_factor, folder)
+                        try:
+                            scores = lighthouse_scores(urls[name], form_factor, folder)
+                        except LighthouseFailed as error:
+                            print(f"  {name:12} {form_factor:8} Lighthouse failed")
+                            problems.append(f"Lighthouse failed: {error}")
+                            continue
                         failing = scores.pop("_failing")
-                        figures = " ".join(f"{scores[c]:3d}" for c in CATEGORIES)
-                        print(f"  {name:12} {form_factor:8} {figures}")
+                        runs = [scores["performance"]]
+                        if scores["performance"] < MIN_SCORE:
+                            # The performance score is timed, so a busy moment on a shared
+                            # machine lowers it; Lighthouse's own guidance is the median of
+                            # several runs. The other categories are not timed: one run.
+                            for _ in range(PERFORMANCE_RUNS - 1):
+                                try:
+                                    again = lighthouse_scores(urls[name], form_factor, folder)
+                                except LighthouseFailed:
+                                    continue
+                                runs.append(again["performance"])
+                            scores["performance"] = statistics.median(runs)
+                        figures = " ".join(f"{round(scores[c]):3d}" for c in CATEGORIES)
+                        retried = f"  (performance runs: {runs})" if len(runs) > 1 else ""
+                        print(f"  {name:12} {form_factor:8} {figures}{retried}")
                         low = [c for c in CATEGORIES if scores[c] < MIN_SCORE]
                         if low:
                             problems.append(
