@@ -193,6 +193,10 @@ def http_phase(size: int, duration: int, connections: list[int]) -> dict:
         "GUNICORN_WORKERS": "2",
         "GUNICORN_ACCESS_LOG": "",
         "GUNICORN_LOG_LEVEL": "warning",
+        # Workers are not recycled during the bench: at cached rates 50,000 requests take a
+        # worker about a minute, so recycling would replace every worker the RSS row watches
+        # (and would hide a leak, which is what that row is for).
+        "GUNICORN_MAX_REQUESTS": "0",
         "PY": PY,
     }
     log = (OUT_DIR / "gunicorn.log").open("w")

@@ -256,31 +256,38 @@ class RssSampler(threading.Thread):
         self.samples: list[tuple[float, int, int]] = []  # (seconds, pid, KiB)
         self.stopping = threading.Event()
 
-    def workers(self) -> list[int]:
+    @staticmethod
+    def processes() -> list[tuple[int, int, bytes]]:
+        """(pid, parent pid, command line) of every process still there when read."""
         found = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                if int(fields[1]) in self.masters():
-                    found.append(int(entry.name))
-        return found
-
-    def masters(self) -> set[int]:
-        """The serve script's process and its gunicorn master (exec'd or a child)."""
-        pids = {self.master_pid}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
                 try:
                     stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
                     cmdline = (entry / "cmdline").read_bytes()
-                except OSError:
+                except OSError:  # it ended meanwhile
                     continue
-                if int(stat[1]) == self.master_pid and b"gunicorn" in cmdline:
-                    pids.add(int(entry.name))
-        return pids
+                found.append((int(entry.name), int(stat[1]), cmdline))
+        return found
+
+    def workers(self) -> list[int]:
+        """The gunicorn workers: children of the serve script's gunicorn master (the script
+        itself when it exec'd gunicorn, or its gunicorn child)."""
+        processes = self.processes()
+        command = {pid: cmdline for pid, _, cmdline in processes}
+        if b"gunicorn" in command.get(self.master_pid, b""):  # the script exec'd gunicorn
+            masters = {self.master_pid}
+        else:
+            masters = {
+                pid
+                for pid, parent, cmdline in processes
+                if parent == self.master_pid and b"gunicorn" in cmdline
+            }
+        return [
+            pid
+            for pid, parent, cmdline in processes
+            if parent in masters and b"gunicorn" in cmdline
+        ]
 
     def run(self) -> None:
         began = time.monotonic()
@@ -289,8 +296,6 @@ class RssSampler(threading.Thread):
                 try:
                     status = Path(f"/proc/{pid}/status").read_text()
                 except OSError:
-                    continue
-                if b"gunicorn" not in Path(f"/proc/{pid}/cmdline").read_bytes():
                     continue
                 for line in status.splitlines():
                     if line.startswith("VmRSS:"):
