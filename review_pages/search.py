@@ -74,16 +74,21 @@ def search_reviews(reviews, query: SearchQuery):
     return reviews.search(query.text, operator="and")
 
 
-def search_names(model, query: SearchQuery, credited_ids) -> list:
-    """People or studios whose name starts with the words, credited on a live review."""
+def search_names(model, query: SearchQuery, credited) -> list:
+    """People or studios whose name starts with the words, credited on a live review.
+
+    `credited(among=ids)` gives the queryset of those ids that are credited
+    (`ReviewPageQuerySet.credited_people` or `credited_studios`)."""
     backend = get_search_backend()
     matches = list(
         backend.autocomplete(query.text, model.objects.all(), operator="and")[
             : NAME_MATCHES_SHOWN * 5
         ]
     )
-    credited = set(credited_ids.filter(pk__in=[m.pk for m in matches]).values_list("pk", flat=True))
-    return [match for match in matches if match.pk in credited][:NAME_MATCHES_SHOWN]
+    if not matches:
+        return []
+    found = set(credited(among=[m.pk for m in matches]).values_list("pk", flat=True))
+    return [match for match in matches if match.pk in found][:NAME_MATCHES_SHOWN]
 
 
 def review_text(review, review_credits: dict) -> list[str]:

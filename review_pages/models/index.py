@@ -219,8 +219,8 @@ class ReviewIndexPage(PublicURLMixin, RoutablePageMixin, Page):
             context.update(
                 results=results,
                 results_query=urlencode({"q": query.raw}),
-                people=search.search_names(Person, query, reviews.credited_people()),
-                studios=search.search_names(Studio, query, reviews.credited_studios()),
+                people=search.search_names(Person, query, reviews.credited_people),
+                studios=search.search_names(Studio, query, reviews.credited_studios),
             )
         return self.render(
             request,

@@ -1,5 +1,7 @@
 """Readers' search: reviews by headline, film, text and credited names; people and studios."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -113,6 +115,26 @@ def test_unpublished_people_are_not_listed(client, catalogue, person_factory):
     person_factory(name="Marchetti Uncredited")
     html = _search(client, "Marchetti")
     assert "Marchetti Uncredited" not in html
+
+
+def test_name_matches_are_the_people_and_studios_credited_on_a_live_review(
+    client, make_review, person_factory, studio_factory
+):
+    critic = person_factory(name="Quillon Critic")
+    writer = person_factory(name="Quillon Writer")
+    drafted = person_factory(name="Quillon Drafted")
+    person_factory(name="Quillon Nobody")
+    distributor = studio_factory(name="Quillon Releasing")
+    drafted_studio = studio_factory(name="Quillon Drafted Studio")
+    make_review(film_title="Published", author=critic, writers=[writer], distributor=distributor)
+    make_review(film_title="Draft", writers=[drafted], companies=[drafted_studio], live=False)
+
+    html = _search(client, "Quillon")
+
+    groups = dict(re.findall(r'<h2 id="(people|studios)-heading">.*?<ul>(.*?)</ul>', html, re.S))
+    listed = {group: re.findall(r">([^<]+)</a></li>", items) for group, items in groups.items()}
+    assert sorted(listed["people"]) == ["Quillon Critic", "Quillon Writer"]
+    assert listed["studios"] == ["Quillon Releasing"]
 
 
 @pytest.mark.parametrize(
