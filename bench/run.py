@@ -292,7 +292,8 @@ def search_load_row(http: dict | None) -> str:
         f"| {target} | {figures['rps']:.0f} req/s, p99 {figures['p99_ms']:.0f} ms | {limits} | "
         f"{'pass' if passed else '**miss**'} | {http['size']:,} reviews; "
         f"{mix.get('distinct', 1):,} distinct queries, Zipf mix (top 10: "
-        f"{mix.get('top10_share', 1):.0%}); hot-query cache hits {hit_rate:.0%} (there is none) |"
+        f"{mix.get('top10_share', 1):.0%}); hot-query cache (the response cache's search "
+        f"slots) hits {hit_rate:.0%} of answers |"
     )
 
 

@@ -58,6 +58,13 @@ def compress(content: bytes, placeholder: bytes | None) -> dict:
     return {"plain": None, "encoded": encoded}
 
 
+def stored_bytes(stored: dict) -> int:
+    """How many bytes of body this entry keeps (every encoding it stores)."""
+    parts = [stored.get("plain") or b"", *stored.get("plain_parts", ())]
+    parts += [*(stored.get("gzip_parts") or ()), *stored["encoded"].values()]
+    return sum(len(part) for part in parts)
+
+
 def _deflate_segments(parts: list[bytes]) -> list[bytes]:
     compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
     segments = [compressor.compress(part) + compressor.flush(zlib.Z_FULL_FLUSH) for part in parts]

@@ -48,11 +48,51 @@ CACHEABLE_TYPES = (
 # answer: a cached page stores this placeholder where its nonce was, and a hit fills in the
 # nonce of the request it answers.
 NONCE_PLACEHOLDER = b"\x00csp-nonce\x00"
+#: The readers' search route of a review index (`ReviewIndexPage.search`).
+SEARCH_PATH_SUFFIX = "/search/"
+
+
+def request_address(request) -> str:
+    return f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+
+
+def _digest(address: str) -> str:
+    return hashlib.sha256(address.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def address_key(address: str) -> str:
+    """The key of one address: where its answer is stored (unless it is a search) and the
+    name of its render lock."""
+    return RESPONSE_PREFIX + _digest(address)
 
 
 def response_key(request) -> str:
-    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return RESPONSE_PREFIX + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+    return address_key(request_address(request))
+
+
+def is_search(request) -> bool:
+    """A reader's search: any query a reader types is an address of its own."""
+    return request.path.endswith(SEARCH_PATH_SUFFIX) and "q" in request.GET
+
+
+def storage_key(request, address: str) -> tuple[str, bool]:
+    """(the key an answer to this address is stored at, whether that key is a shared slot).
+
+    Searches get one of `SEARCH_CACHE_SLOTS` slots (their hash modulo the slots): their
+    addresses are as many as the queries readers type, and storing each at its own key
+    would let them push the pages everyone reads out of the cache. A slot holds one answer
+    and the address it answers, so the searches kept are bounded in keys and, with
+    `SEARCH_CACHE_MAX_BYTES` per answer, in bytes; two hot queries sharing a slot take
+    turns in it (a direct-mapped cache). Everything else is stored at its own address.
+    """
+    if is_search(request):
+        slot = int(_digest(address)[:12], 16) % max(1, reviews_settings.SEARCH_CACHE_SLOTS)
+        return f"{RESPONSE_PREFIX}search-slot:{slot}", True
+    return address_key(address), False
+
+
+def searches_are_kept() -> bool:
+    return reviews_settings.SEARCH_CACHE_SLOTS > 0 and reviews_settings.SEARCH_CACHE_MAX_BYTES > 0
 
 
 def request_is_cacheable(request) -> bool:
@@ -152,6 +192,13 @@ def _is_answer(entry) -> bool:
     return isinstance(entry, dict) and "body" in entry
 
 
+def _answering(entry, address: str):
+    """The entry if it answers this address (a search slot may hold another query's)."""
+    if isinstance(entry, dict) and entry.get("address", address) != address:
+        return None
+    return entry
+
+
 def _is_fresh(cache, entry) -> bool:
     return _is_answer(entry) and store.versions_of(cache, entry["tags"]) == entry["tags"]
 
@@ -174,25 +221,28 @@ class TaggedResponseCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request_is_cacheable(request):
+        if not request_is_cacheable(request) or (is_search(request) and not searches_are_kept()):
             response = self.get_response(request)
             response["X-Cache"] = "bypass"
             return response
-        key = response_key(request)
+        address = request_address(request)
+        key, in_slot = storage_key(request, address)
         store.retry_failed_bumps()
         lock = None
         try:
             cache = store.get_cache()
-            entry = cache.get(key)
+            entry = _answering(cache.get(key), address)
             if _is_fresh(cache, entry):
                 return self._serve(request, entry, "hit")
             if self._protects(request, entry):
-                lock = RenderLock(cache, key)
+                # Locked by address (not by slot): queries sharing a slot never wait on
+                # each other.
+                lock = RenderLock(cache, address_key(address))
                 if not lock.acquire():
                     lock = None
                     if _may_serve_stale(entry):
                         return self._serve(request, entry, "stale")
-                    answer = self._wait_for_answer(request, cache, key)
+                    answer = self._wait_for_answer(request, cache, key, address)
                     if answer is not None:
                         return answer
             began_at = store.counter_value(cache)
@@ -204,7 +254,14 @@ class TaggedResponseCacheMiddleware:
             response["X-Cache"] = "miss"
             return response
         try:
-            return self._render(request, key, began_at, marks_unstored=lock is not None)
+            return self._render(
+                request,
+                key,
+                began_at,
+                address=address if in_slot else None,
+                # A slot is shared: an unstored marker there would evict another query.
+                marks_unstored=lock is not None and not in_slot,
+            )
         finally:
             if lock is not None:
                 lock.release()
@@ -219,7 +276,7 @@ class TaggedResponseCacheMiddleware:
             and float(reviews_settings.CACHE_RENDER_WAIT_SECONDS) > 0
         )
 
-    def _wait_for_answer(self, request, cache, key: str):
+    def _wait_for_answer(self, request, cache, key: str, address: str):
         """The answer another request is rendering, once stored; None if it is not stored
         within `CACHE_RENDER_WAIT_SECONDS` or that render ended without storing it.
 
@@ -227,7 +284,7 @@ class TaggedResponseCacheMiddleware:
         own); the answer is read once the lock is gone (its holder stores the answer first,
         then releases the lock)."""
         deadline = time.monotonic() + float(reviews_settings.CACHE_RENDER_WAIT_SECONDS)
-        lock_key = LOCK_PREFIX + key
+        lock_key = LOCK_PREFIX + address_key(address)
         delay = FIRST_POLL_SECONDS
         while (left := deadline - time.monotonic()) > 0:
             render_here = _renders_here.get(lock_key)
@@ -237,16 +294,19 @@ class TaggedResponseCacheMiddleware:
                 time.sleep(min(delay, left))
                 delay = min(delay * 1.5, LAST_POLL_SECONDS)
             if cache.get(lock_key) is None:
-                entry = cache.get(key)
+                entry = _answering(cache.get(key), address)
                 return self._serve(request, entry, "hit") if _is_fresh(cache, entry) else None
         return None
 
-    def _render(self, request, key: str, began_at: int, marks_unstored: bool):
+    def _render(self, request, key: str, began_at: int, address: str | None, marks_unstored: bool):
+        """Render, and store the answer if it may be; `address`: the address the answer
+        is for, when `key` is a shared slot (then only answers up to
+        `SEARCH_CACHE_MAX_BYTES` are stored)."""
         with shown.recording() as what_it_shows:
             response = self.get_response(request)
         if response_is_cacheable(request, response, what_it_shows):
             entry = self._store(
-                key, request, response, cache_tags.of_shown(what_it_shows), began_at
+                key, request, response, cache_tags.of_shown(what_it_shows), began_at, address
             )
             if entry is not None:
                 return self._serve(request, entry, "miss")
@@ -259,7 +319,9 @@ class TaggedResponseCacheMiddleware:
         response["X-Cache"] = "miss"
         return response
 
-    def _store(self, key, request, response, tags: set[str], began_at: int) -> dict | None:
+    def _store(
+        self, key, request, response, tags: set[str], began_at: int, address: str | None
+    ) -> dict | None:
         try:
             cache = store.get_cache()
             versions = store.seeded_versions(cache, sorted(tags | {store.ALL}), lambda: began_at)
@@ -267,6 +329,13 @@ class TaggedResponseCacheMiddleware:
             # read may predate the change, so it is not stored.
             if all(version is not None and version <= began_at for version in versions.values()):
                 entry = self._freeze(request, response, versions)
+                if address is not None:
+                    if (
+                        encoding.stored_bytes(entry["body"])
+                        > reviews_settings.SEARCH_CACHE_MAX_BYTES
+                    ):
+                        return None
+                    entry["address"] = address
                 cache.set(key, entry, timeout=store.cache_seconds())
                 return entry
         except Exception:

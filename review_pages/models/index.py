@@ -190,9 +190,12 @@ class ReviewIndexPage(PublicURLMixin, RoutablePageMixin, Page):
     def search(self, request):
         """Reviews by headline, film, text and credited names; people and studios apart.
 
-        It records nothing, so no cache keeps it: its keys (every query a reader types) are
-        unbounded, and storing them would push the pages everyone reads out of the cache.
+        What it finds depends on every review, person and studio, so it records the three
+        lists: any change to one makes every stored search stale. The response cache keeps
+        searches in a bounded set of slots (`SEARCH_CACHE_SLOTS`), since their addresses
+        are as many as the queries readers type.
         """
+        shown.record(lists=[shown.REVIEWS, shown.PEOPLE, shown.STUDIOS])
         query = search.SearchQuery.from_request(request)
         context = {
             "query": query,

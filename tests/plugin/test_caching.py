@@ -279,10 +279,69 @@ def test_dropping_a_credit_updates_the_old_filmography(client, site):
     assert "Alpha Film" not in text(client.get(url))
 
 
-def test_search_is_never_cached(client, site):
+def _review_pages(settings, **values):
+    settings.REVIEW_PAGES = {**getattr(settings, "REVIEW_PAGES", {}), **values}
+
+
+def test_a_search_is_kept_until_a_review_person_or_studio_changes(client, site, person_factory):
+    assert client.get("/search/?q=alpha")["X-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/search/?q=alpha")
+    assert again["X-Cache"] == "hit" and len(queries) == 0
+    assert "Alpha Film" in text(again)
+
+    review = site["review"]
+    review.film_title = "Alpha Film Restored"
+    publish(review)
+    fresh = client.get("/search/?q=alpha")
+    assert fresh["X-Cache"] == "miss" and "Alpha Film Restored" in text(fresh)
+
+    assert client.get("/search/?q=dana")["X-Cache"] == "miss"
+    assert client.get("/search/?q=dana")["X-Cache"] == "hit"
+    director = site["director"]
+    director.name = "Dana Renamed"
+    director.save()
+    renamed = client.get("/search/?q=dana")
+    assert renamed["X-Cache"] == "miss" and "Dana Renamed" in text(renamed)
+
+    person_factory(name="Someone New")  # a new person may be a new name match
+    assert client.get("/search/?q=dana")["X-Cache"] == "miss"
+
+
+def test_searches_sharing_a_slot_take_turns_and_never_answer_for_each_other(client, site, settings):
+    _review_pages(settings, SEARCH_CACHE_SLOTS=1)
+    alpha, beta = client.get("/search/?q=alpha"), client.get("/search/?q=beta")
+    assert alpha["X-Cache"] == beta["X-Cache"] == "miss"
+    again = client.get("/search/?q=alpha")  # beta holds the only slot now
+    assert again["X-Cache"] == "miss"
+    assert "Alpha Film" in text(again) and "Beta Film" not in text(again)
+    assert client.get("/search/?q=alpha")["X-Cache"] == "hit"
+    assert "Beta Film" in text(client.get("/search/?q=beta"))
+
+
+def test_searches_kept_are_bounded_in_keys_and_bytes(client, site, settings):
+    _review_pages(settings, SEARCH_CACHE_SLOTS=4)
+    cache = store.get_cache()
+    for number in range(40):
+        client.get(f"/search/?q=word{number}")
+    search_keys = [key for key in cache._cache if "search-slot:" in key]
+    assert 1 <= len(search_keys) <= 4
+
+    _review_pages(settings, SEARCH_CACHE_SLOTS=4, SEARCH_CACHE_MAX_BYTES=100)
+    for _ in range(2):
+        assert client.get("/search/?q=alpha")["X-Cache"] == "miss"  # too big to keep
+
+
+def test_searches_are_not_kept_when_the_slots_are_off(client, site, settings):
+    _review_pages(settings, SEARCH_CACHE_SLOTS=0)
     for _ in range(2):
         response = client.get("/search/?q=alpha")
-        assert response.status_code == 200 and response["X-Cache"] == "miss"
+        assert response.status_code == 200 and response["X-Cache"] == "bypass"
+        assert "Alpha Film" in text(response)
+
+
+def test_api_searches_are_never_kept(client, site):
+    for _ in range(2):
         assert client.get("/api/v3/reviews/?search=alpha")["X-Cache"] == "miss"
 
 
