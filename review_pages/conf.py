@@ -34,8 +34,8 @@ DEFAULTS: dict[str, Any] = {
     # CACHE_STALE_SECONDS ago (0: never a stale answer).
     "CACHE_RENDER_WAIT_SECONDS": 3.0,
     # Readers' searches kept by the response cache: at most SEARCH_CACHE_SLOTS answers (a
-    # search's slot is its address's hash modulo the slots; a newer query sharing it takes
-    # its place), each of at most SEARCH_CACHE_MAX_BYTES as stored (compressed). Each answer
+    # search takes the empty or older of two slots, two hashes of its address modulo the
+    # slots), each of at most SEARCH_CACHE_MAX_BYTES as stored (compressed). Each answer
     # is exact like any other: a change to any review, person or studio makes every search
     # stale. 0 in either: searches are never kept.
     "SEARCH_CACHE_SLOTS": 2048,

@@ -319,6 +319,26 @@ def test_searches_sharing_a_slot_take_turns_and_never_answer_for_each_other(clie
     assert "Beta Film" in text(client.get("/search/?q=beta"))
 
 
+def test_a_new_search_takes_the_empty_or_the_older_of_its_two_slots(client, site, settings):
+    _review_pages(settings, SEARCH_CACHE_SLOTS=2)
+    factory = RequestFactory()
+
+    def slots(query):
+        request = factory.get("/search/", {"q": query})
+        return set(middleware.storage_keys(request, middleware.request_address(request))[0])
+
+    both = [q for q in (f"alpha film {n}" for n in range(200)) if len(slots(q)) == 2][:3]
+    first, second, third = both
+    assert client.get("/search/", {"q": first})["X-Cache"] == "miss"
+    assert client.get("/search/", {"q": second})["X-Cache"] == "miss"  # the other, empty slot
+    assert client.get("/search/", {"q": first})["X-Cache"] == "hit"
+    assert client.get("/search/", {"q": second})["X-Cache"] == "hit"
+    assert client.get("/search/", {"q": third})["X-Cache"] == "miss"  # takes first's, older
+    assert client.get("/search/", {"q": second})["X-Cache"] == "hit"
+    assert client.get("/search/", {"q": third})["X-Cache"] == "hit"
+    assert client.get("/search/", {"q": first})["X-Cache"] == "miss"
+
+
 def test_searches_kept_are_bounded_in_keys_and_bytes(client, site, settings):
     _review_pages(settings, SEARCH_CACHE_SLOTS=4)
     cache = store.get_cache()
