@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import CharField, F, Q, Value
+
 
 @dataclass
 class FilmographyEntry:
@@ -19,44 +21,68 @@ class FilmographyRole:
     entries: list[FilmographyEntry]
 
 
-def _entries(credits, reviews, *, with_character: bool = False) -> list[FilmographyEntry]:
-    # The reviews are narrowed to this person's or studio's credits inside the subquery, so
-    # the database reads a handful of rows instead of every live review (15 ms -> 5 ms at
-    # 10,000 reviews on SQLite), still in one query.
-    credited = reviews.filter(pk__in=credits.values("page_id"))
-    rows = (
-        credits.filter(page__in=credited.values("pk"))
-        .select_related("page")
-        .order_by("-page__release_date", "page__title")
-    )
-    return [FilmographyEntry(row.page, row.character if with_character else "") for row in rows]
-
-
-def _reviews_by_field(reviews, **lookup) -> list[FilmographyEntry]:
-    return [
-        FilmographyEntry(review)
-        for review in reviews.filter(**lookup).order_by("-release_date", "title")
+def _credit_rows(tables) -> list[tuple[str, int, str]]:
+    """(role, review id, character) of every credit in `tables` ((role, credits, whether
+    they name a character)), in ONE query: the credit tables alone, no join."""
+    queries = [
+        credits.order_by()
+        .annotate(
+            credit_role=Value(role, output_field=CharField()),
+            credit_part=F("character") if with_character else Value("", CharField()),
+        )
+        .values_list("credit_role", "page_id", "credit_part")
+        for role, credits, with_character in tables
     ]
+    return list(queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0])
+
+
+def _filmography(tables, reviews, own_role: str, **own_lookup) -> list[FilmographyRole]:
+    """The roles in credit `tables` plus `own_role` (the reviews matching `own_lookup`: the
+    critic, the distributor), from live `reviews` only, newest release first: two queries,
+    the credits and then the reviews they name, whatever the number of roles.
+
+    The reviews are read once with all their fields (the cards need them); filtering them
+    by the credited ids keeps drafts and restricted reviews out, as the pages must."""
+    rows = _credit_rows(tables)
+    found = list(
+        reviews.filter(Q(pk__in={page_id for _, page_id, _ in rows}) | Q(**own_lookup)).order_by(
+            "-release_date", "title"
+        )
+    )
+    parts: dict[tuple[str, int], list[str]] = {}
+    for role, page_id, character in rows:
+        parts.setdefault((role, page_id), []).append(character or "")
+    roles = [
+        FilmographyRole(
+            role,
+            [
+                FilmographyEntry(review, character)
+                for review in found
+                for character in parts.get((role, review.pk), ())
+            ],
+        )
+        for role, _, _ in tables
+    ]
+    ((field, value),) = own_lookup.items()
+    own = [FilmographyEntry(review) for review in found if getattr(review, f"{field}_id") == value]
+    roles.append(FilmographyRole(own_role, own))
+    return [role for role in roles if role.entries]
 
 
 def person_filmography(person, reviews) -> list[FilmographyRole]:
     """A person's credits across the given live reviews, grouped by role."""
-    roles = [
-        FilmographyRole("Director", _entries(person.director_credits.all(), reviews)),
-        FilmographyRole("Writer", _entries(person.writer_credits.all(), reviews)),
-        FilmographyRole(CAST, _entries(person.cast_credits.all(), reviews, with_character=True)),
-        FilmographyRole(CRITIC, _reviews_by_field(reviews, author=person)),
+    tables = [
+        ("Director", person.director_credits.all(), False),
+        ("Writer", person.writer_credits.all(), False),
+        (CAST, person.cast_credits.all(), True),
     ]
-    return [role for role in roles if role.entries]
+    return _filmography(tables, reviews, CRITIC, author=person.pk)
 
 
 def studio_filmography(studio, reviews) -> list[FilmographyRole]:
     """A studio's credits across the given live reviews, grouped by role."""
-    roles = [
-        FilmographyRole("Production company", _entries(studio.production_credits.all(), reviews)),
-        FilmographyRole("Distributor", _reviews_by_field(reviews, distributor=studio)),
-    ]
-    return [role for role in roles if role.entries]
+    tables = [("Production company", studio.production_credits.all(), False)]
+    return _filmography(tables, reviews, "Distributor", distributor=studio.pk)
 
 
 @dataclass

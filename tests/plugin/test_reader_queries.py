@@ -16,8 +16,9 @@ REVIEW_PAGE_QUERIES = 8
 #: Routing and restrictions as above, the lead, the page of reviews and what its cards show
 #: (critics joined, posters prefetched); the count and the years (no cache here).
 FRONT_PAGE_QUERIES = 7
-#: The person, one query per role, the listed reviews' posters and critics.
-FILMOGRAPHY_QUERIES = 11
+#: The person, their credits in ONE query (every credit table), the reviews those credits
+#: and the critic's byline name, the listed reviews' posters and critics.
+FILMOGRAPHY_QUERIES = 9
 
 
 def _review(make_review, person_factory, studio_factory, *, cast_size=2, author=None):
