@@ -155,27 +155,39 @@ def read_credits(page_ids, *, people=(), studios=()) -> FoundCredits:
     if not arms:
         return found
     sql = " UNION ALL ".join(arms) + " ORDER BY 1, 4, 3, 2"
+    alias = connection.alias
     person_fields = [f.attname for f in Person._meta.concrete_fields]
     studio_fields = [f.attname for f in Studio._meta.concrete_fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    # Every instance is made the way the ORM makes rows (`from_db` with all concrete fields,
+    # Model.__init__'s positional fast path): a listing of 20 reviews makes some 400.
+    credit_fields = {
+        relation: [f.attname for f in model._meta.concrete_fields]
+        for relation, (model, _target) in CREDIT_LISTS.items()
+    }
     for kind, credit_id, sort_order, page_id, character, *entity in rows:
         if kind in PERSON_CREDITS or kind == _PERSON_BY_ID:
-            credited = Person.from_db(connection.alias, person_fields, entity[: len(person_fields)])
+            credited = Person.from_db(alias, person_fields, entity[: len(person_fields)])
         else:
-            credited = Studio.from_db(connection.alias, studio_fields, entity[: len(studio_fields)])
+            credited = Studio.from_db(alias, studio_fields, entity[: len(studio_fields)])
         if kind == _PERSON_BY_ID:
             found.people[credited.pk] = credited
         elif kind == _STUDIO_BY_ID:
             found.studios[credited.pk] = credited
         else:
             model, target = CREDIT_LISTS[kind]
-            credit = model(id=credit_id, sort_order=sort_order, page_id=page_id)
-            if kind == "cast":
-                credit.character = character
-            credit._state.adding = False
-            credit._state.db = connection.alias
-            setattr(credit, target, credited)
+            known = {
+                "id": credit_id,
+                "sort_order": sort_order,
+                "page_id": page_id,
+                f"{target}_id": credited.pk,
+                "character": character,
+            }
+            credit = model.from_db(
+                alias, credit_fields[kind], [known[f] for f in credit_fields[kind]]
+            )
+            model._meta.get_field(target).set_cached_value(credit, credited)
             found.lists.setdefault((page_id, kind), []).append(credit)
     return found
