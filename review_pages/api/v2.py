@@ -254,9 +254,8 @@ class ReviewPagesAPIViewSet(
             queryset = queryset.order_by("-first_published_at", "-pk")
         # The credits are read after paging, for the page's reviews only, in one query
         # (`load_credits`), where prefetching them took five.
-        return (
-            queryset.select_related("locale", "poster")
-            .prefetch_related(renditions_prefetch("poster"))
+        return queryset.select_related("locale", "poster").prefetch_related(
+            renditions_prefetch("poster")
         )
 
     def listing_view(self, request):
