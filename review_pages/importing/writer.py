@@ -40,14 +40,15 @@ from operator import or_
 from pathlib import Path
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.log_actions import log
-from wagtail.models import Page, ReferenceIndex, Revision, Site
+from wagtail.log_actions import get_active_log_context
+from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision, Site
 from wagtail.search.backends import get_search_backends, get_search_backends_with_name
 from wagtail.signals import page_published, published
 
@@ -624,7 +625,7 @@ class ReviewImporter:
         parent.numchild = locked.numchild + 1
         page._cached_parent_obj = parent
         page.full_clean(exclude=TREE_AND_IMPORTER_FIELDS)
-        page.save(clean=False)
+        page.save(clean=False, log_action=None)  # logged with the publication (`_log_new`)
 
     def _first_revision(self, page: ReviewPage) -> Revision:
         """What `page.save_revision()` does for a page made a moment ago, in one update.
@@ -654,6 +655,37 @@ class ReviewImporter:
         Page.objects.filter(pk=page.pk).update(**columns)
         return revision
 
+    def _log_new(self, page: ReviewPage, revision: Revision) -> None:
+        """The history Wagtail writes for a page made and published: "wagtail.create" (as
+        `Page.save` logs a new page) and, with --publish, "wagtail.publish" with the
+        revision (as `PublishPageRevisionAction` does), in one insert.
+
+        `log()` saves each entry on its own after a `full_clean` that reads the page, the
+        revision, the user and the content type back (a tenth of the importer's time); the
+        entries here are made from those very objects, with Wagtail's registered actions.
+        """
+        context = get_active_log_context()
+        common = {
+            "page": page,
+            "content_type": ContentType.objects.get_for_model(page, for_concrete_model=False),
+            "label": str(page) or f"{type(page).__name__} object ({page.pk})",
+            "user": self.user or context.user,
+            "uuid": context.uuid,
+            "content_changed": True,
+            "data": {},
+        }
+        entries = [PageLogEntry(action="wagtail.create", timestamp=timezone.now(), **common)]
+        if self.publish:  # after the creation, as in the page's history
+            entries.append(
+                PageLogEntry(
+                    action="wagtail.publish",
+                    timestamp=timezone.now(),
+                    revision=revision,
+                    **common,
+                )
+            )
+        PageLogEntry.objects.bulk_create(entries)
+
     def _create(self, parent, review, people, studios, fingerprint) -> ReviewPage:
         """One insert of the page and its credits, one revision, indexed once."""
         page = ReviewPage(
@@ -678,14 +710,8 @@ class ReviewImporter:
             page._meta.get_field(relation).related_model.objects.bulk_create(rows)
             setattr(page, relation, rows)
         revision = self._first_revision(page)
+        self._log_new(page, revision)
         if self.publish:
-            log(
-                instance=page,
-                action="wagtail.publish",
-                user=self.user,
-                revision=revision,
-                content_changed=True,
-            )
             # What PublishPageRevisionAction sends, so caches and listeners hear of it.
             page_published.send(sender=ReviewPage, instance=page, revision=revision)
             published.send(sender=ReviewPage, instance=page, revision=revision)

@@ -137,6 +137,42 @@ def test_ballerina_has_one_revision_and_history(ballerina):
     assert {"wagtail.create", "wagtail.publish"} <= actions
 
 
+def test_an_imported_review_has_the_history_wagtail_writes(index_page, django_user_model):
+    """The importer writes the creation and publication entries itself, in one insert: the
+    same entries as `add_child` then `save_revision().publish()` write."""
+    editor = django_user_model.objects.create_superuser("importer", "i@example.com", "x" * 12)
+    imported = ReviewImporter(index_page, publish=True, user=editor).import_text(review_text())
+    page = ReviewPage.objects.get(pk=imported.page_id)
+    made = ReviewPage(
+        title=page.title, slug="made-by-wagtail", film_title=page.film_title, owner=editor
+    )
+    index_page.add_child(instance=made)
+    made.save_revision(user=editor).publish(user=editor)
+
+    def history(of):
+        of.refresh_from_db()
+        return [
+            (
+                e.action,
+                e.label,
+                e.user_id,
+                e.content_type_id,
+                e.content_changed,
+                e.data,
+                e.revision_id == of.live_revision_id if e.action == "wagtail.publish" else None,
+            )
+            for e in PageLogEntry.objects.filter(page=of).order_by("timestamp", "pk")
+        ]
+
+    ours = history(page)
+    assert [entry[0] for entry in ours] == ["wagtail.create", "wagtail.publish"]
+    assert ours[1][-1] is True  # the publication names the live revision
+    wagtails = [e for e in history(made) if e[0] in ("wagtail.create", "wagtail.publish")]
+    label_free = [(a, u, c, changed, d, r) for a, _, u, c, changed, d, r in ours]
+    assert label_free == [(a, u, c, changed, d, r) for a, _, u, c, changed, d, r in wagtails]
+    assert {entry[1] for entry in ours} == {page.title}
+
+
 # ------------------------------------------------------------------------------------------
 # The project's samples and other variants
 # ------------------------------------------------------------------------------------------
