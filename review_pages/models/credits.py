@@ -191,3 +191,22 @@ def read_credits(page_ids, *, people=(), studios=()) -> FoundCredits:
             model._meta.get_field(target).set_cached_value(credit, credited)
             found.lists.setdefault((page_id, kind), []).append(credit)
     return found
+
+
+def credited_entity_ids(page_id: int) -> tuple[set[int], set[int]]:
+    """(person ids, studio ids) in the credit tables of one page: ONE query, raw like
+    `read_credits` (it runs on every publication, where compiling four ORM queries cost
+    more than the database answering them)."""
+    quote = connection.ops.quote_name
+    arms = [
+        # Only names from the models' own metadata and "%s" placeholders are put in the SQL.
+        f"SELECT '{target}', {quote(target + '_id')} "  # noqa: S608
+        f"FROM {quote(model._meta.db_table)} WHERE {quote('page_id')} = %s"
+        for model, target in CREDIT_LISTS.values()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(arms), [page_id] * len(arms))
+        rows = cursor.fetchall()
+    people = {pk for kind, pk in rows if kind == "person"}
+    studios = {pk for kind, pk in rows if kind != "person"}
+    return people, studios

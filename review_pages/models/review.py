@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q, Value, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from wagtail.admin.panels import (
@@ -44,7 +44,13 @@ from ..links import IndexLinks, PublicURLMixin, frontend_preview_template, previ
 from ..panels import VerdictPanel
 from ..ratings import MPA_RATINGS
 from ..rules import rich_result_problems, score_problem
-from .credits import CREDIT_LISTS, PERSON_CREDITS, STUDIO_CREDITS, read_credits
+from .credits import (
+    CREDIT_LISTS,
+    PERSON_CREDITS,
+    STUDIO_CREDITS,
+    credited_entity_ids,
+    read_credits,
+)
 from .previews import PreviewGrant
 
 MPARating = models.TextChoices(
@@ -495,17 +501,7 @@ class ReviewPage(PublicURLMixin, Page):
         """(person ids, studio ids) this review credits as saved: every credit, the critic,
         the distributor and the performers named in its sections. One query over the
         credit tables (it runs on every publication, and for each imported review)."""
-        arms = [
-            model.objects.filter(page_id=self.pk)
-            .order_by()
-            .annotate(credit_kind=Value(target, output_field=models.CharField()))
-            .values_list("credit_kind", f"{target}_id")
-            for model, target in CREDIT_LISTS.values()
-        ]
-        person_ids: set[int] = set()
-        studio_ids: set[int] = set()
-        for kind, pk in arms[0].union(*arms[1:], all=True):
-            (person_ids if kind == "person" else studio_ids).add(pk)
+        person_ids, studio_ids = credited_entity_ids(self.pk)
         if self.author_id:
             person_ids.add(self.author_id)
         person_ids |= performer_ids([self])
