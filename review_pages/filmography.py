@@ -33,7 +33,11 @@ def _credit_rows(tables) -> list[tuple[str, int, str]]:
         .values_list("credit_role", "page_id", "credit_part")
         for role, credits, with_character in tables
     ]
-    return list(queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0])
+    if len(queries) == 1:
+        return list(queries[0])
+    # No ORDER BY on the union: Django 6.1 would order it by the credit model's Meta ordering,
+    # a column the values_list() arms do not select.
+    return list(queries[0].union(*queries[1:], all=True).order_by())
 
 
 def _filmography(tables, reviews, own_role: str, **own_lookup) -> list[FilmographyRole]:
