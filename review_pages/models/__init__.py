@@ -22,6 +22,7 @@ from .review import (
     performers_by_id,
     publicly_credited,
     raw_performer_ids,
+    restricted_sections,
     shown_ids,
 )
 from .webhooks import EVENTS as WEBHOOK_EVENTS
@@ -51,5 +52,6 @@ __all__ = [
     "performers_by_id",
     "publicly_credited",
     "raw_performer_ids",
+    "restricted_sections",
     "shown_ids",
 ]

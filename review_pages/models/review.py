@@ -103,19 +103,25 @@ def poster_prefetch() -> Prefetch:
     return Prefetch("poster", queryset=get_image_model().objects.prefetch_renditions())
 
 
-class ReviewPageQuerySet(PageQuerySet):
-    def private_q(self):
-        """Wagtail's, with the private sections read from the restrictions first.
+def restricted_sections() -> list[Page]:
+    """The pages that head a private section (a view restriction), with their tree paths.
 
-        Wagtail joins the restrictions to their pages, which SQLite (without statistics
-        for an empty restrictions table) answers by reading every page: 0.7 ms per
-        `public()` at 10,000 reviews, against nothing for this form.
-        """
-        sections = Page.objects.filter(pk__in=PageViewRestriction.objects.values("page_id")).only(
+    Wagtail reads them by joining the restrictions to their pages, which SQLite (without
+    statistics for an empty restrictions table) answers by reading every page: 0.9 ms per
+    read at 10,000 reviews, against nothing for this form (the restrictions first).
+    """
+    return list(
+        Page.objects.filter(pk__in=PageViewRestriction.objects.values("page_id")).only(
             "path", "depth"
         )
+    )
+
+
+class ReviewPageQuerySet(PageQuerySet):
+    def private_q(self):
+        """Wagtail's, with the private sections read by `restricted_sections`."""
         q = Q()
-        for section in sections:
+        for section in restricted_sections():
             q |= self.descendant_of_q(section, inclusive=True)
         return q if q else Q(pk__in=[])  # as Wagtail's: exclude nothing
 
