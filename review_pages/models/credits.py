@@ -7,6 +7,8 @@ writer and cast member), and each role keeps its billing order.
 from dataclasses import dataclass, field
 
 from django.db import connection, models
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
@@ -133,6 +135,34 @@ def _entity_arm(kind: str, model, ids: str, quote) -> str:
     )
 
 
+def _row_maker(model, alias: str):
+    """A function making a `model` instance from a row of all its concrete fields, in order:
+    what `model.from_db` makes, without the per-field `setattr` and the init signals.
+
+    A listing of 20 reviews makes some 500 credits, people and studios; `Model.__init__`
+    was about half of `read_credits`. The shortcut is exact only for a model whose
+    `__init__` is Django's and whose init signals nobody listens to; any other model (or
+    one that gains a listener) is made by `from_db`.
+    """
+    attnames = [f.attname for f in model._meta.concrete_fields]
+    plain = (
+        model.__init__ is models.Model.__init__
+        and not pre_init.has_listeners(model)
+        and not post_init.has_listeners(model)
+    )
+    if not plain:
+        return lambda values: model.from_db(alias, attnames, values)
+
+    def make(values):
+        instance = model.__new__(model)
+        state = instance._state = ModelState()
+        state.adding, state.db = False, alias
+        instance.__dict__.update(zip(attnames, values, strict=True))
+        return instance
+
+    return make
+
+
 def read_credits(page_ids, *, people=(), studios=()) -> FoundCredits:
     """Every credit list of these pages, with whom each credits, plus the people and studios
     with the given ids (critics, distributors): ONE query, a UNION ALL over the credit tables.
@@ -156,22 +186,23 @@ def read_credits(page_ids, *, people=(), studios=()) -> FoundCredits:
         return found
     sql = " UNION ALL ".join(arms) + " ORDER BY 1, 4, 3, 2"
     alias = connection.alias
-    person_fields = [f.attname for f in Person._meta.concrete_fields]
-    studio_fields = [f.attname for f in Studio._meta.concrete_fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    # Every instance is made the way the ORM makes rows (`from_db` with all concrete fields,
-    # Model.__init__'s positional fast path): a listing of 20 reviews makes some 400.
+    make_person, make_studio = _row_maker(Person, alias), _row_maker(Studio, alias)
+    person_width, studio_width = len(_entity_columns(Person)), len(_entity_columns(Studio))
     credit_fields = {
         relation: [f.attname for f in model._meta.concrete_fields]
         for relation, (model, _target) in CREDIT_LISTS.items()
     }
+    credit_makers = {
+        relation: _row_maker(model, alias) for relation, (model, _target) in CREDIT_LISTS.items()
+    }
     for kind, credit_id, sort_order, page_id, character, *entity in rows:
         if kind in PERSON_CREDITS or kind == _PERSON_BY_ID:
-            credited = Person.from_db(alias, person_fields, entity[: len(person_fields)])
+            credited = make_person(entity[:person_width])
         else:
-            credited = Studio.from_db(alias, studio_fields, entity[: len(studio_fields)])
+            credited = make_studio(entity[:studio_width])
         if kind == _PERSON_BY_ID:
             found.people[credited.pk] = credited
         elif kind == _STUDIO_BY_ID:
@@ -185,9 +216,7 @@ def read_credits(page_ids, *, people=(), studios=()) -> FoundCredits:
                 f"{target}_id": credited.pk,
                 "character": character,
             }
-            credit = model.from_db(
-                alias, credit_fields[kind], [known[f] for f in credit_fields[kind]]
-            )
+            credit = credit_makers[kind]([known[f] for f in credit_fields[kind]])
             model._meta.get_field(target).set_cached_value(credit, credited)
             found.lists.setdefault((page_id, kind), []).append(credit)
     return found

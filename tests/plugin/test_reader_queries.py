@@ -120,3 +120,44 @@ def test_people_and_studios_by_id_alone_and_nothing_at_all(
     assert found.studios[studio.pk].slug == studio.slug
     assert found.lists == {}
     assert (nothing.lists, nothing.people, nothing.studios) == ({}, {}, {})
+
+
+def _fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+def test_read_credits_makes_the_instances_the_orm_makes(make_review, person_factory):
+    """The credits and people made without `Model.__init__` hold what the ORM's hold, save
+    as the ORM's do, and compare equal to them."""
+    lead = person_factory(name="Ada Lead")
+    review = make_review(cast=[(lead, "The Pilot")])
+
+    credit = read_credits([review.pk]).lists[(review.pk, "cast")][0]
+    from_orm = review.cast.get()
+
+    assert _fields(credit) == _fields(from_orm)
+    assert _fields(credit.person) == _fields(from_orm.person)
+    assert (credit._state.adding, credit._state.db) == (False, from_orm._state.db)
+    assert credit == from_orm and credit.person == lead
+    credit.character = "The Navigator"
+    credit.save(update_fields=["character"])
+    assert review.cast.get().character == "The Navigator"
+
+
+def test_read_credits_uses_from_db_for_a_model_with_init_listeners(make_review, person_factory):
+    """A `post_init` receiver (a field-tracking library, say) still sees every person."""
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    lead = person_factory()
+    review = make_review(cast=[(lead, "Lead")])
+    post_init.connect(receiver, sender=Person)
+    try:
+        read_credits([review.pk])
+    finally:
+        post_init.disconnect(receiver, sender=Person)
+    assert seen == [lead.pk]
