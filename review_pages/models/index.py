@@ -77,14 +77,29 @@ class ReviewIndexPage(PublicURLMixin, RoutablePageMixin, Page):
         except EmptyPage:
             return paginator.page(paginator.num_pages)
 
-    def featured_review(self, reviews):
-        """The newest review an editor featured, or None.
+    def featured_review(self, reviews, listed=()):
+        """The newest review an editor featured, or None; taken from `listed` (the reviews
+        already read) when it is among them.
 
         Read apart from the listing: ordering every live review by `featured` first is a sort
         no index serves (it spans the review and page tables), 20 ms at 10,000 reviews, where
-        the few featured rows come from `featured`'s own index.
+        the few featured rows come from `featured`'s own index. `featured__in=[True]`, not
+        `featured=True`: Django writes the latter as a bare `WHERE featured`, which SQLite
+        answers by scanning the whole index (0.4 ms at 10,000 reviews, against 0.03 ms).
+        Its id first: compiling a second full query of reviews cost more than reading it.
         """
-        return reviews.filter(featured=True).order_by("-first_published_at", "-pk").first()
+        newest_featured = (
+            reviews.filter(featured__in=[True])
+            .order_by("-first_published_at", "-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if newest_featured is None:
+            return None
+        for review in listed:
+            if review.pk == newest_featured:
+                return review
+        return reviews.get(pk=newest_featured)
 
     @path("")
     def review_list(self, request):
@@ -101,7 +116,7 @@ class ReviewIndexPage(PublicURLMixin, RoutablePageMixin, Page):
         if page_of_reviews.number == 1 and not filters.active:
             # The unfiltered front page leads with one review, on its first page only: the
             # newest featured one, else the newest, which is the first of the page just read.
-            lead = self.featured_review(reviews) or (listed[0] if listed else None)
+            lead = self.featured_review(reviews, listed) or (listed[0] if listed else None)
         # Listed once: in the lead, not again below it.
         page_of_reviews.object_list = [r for r in listed if r != lead]
         # The cards show each review's critic; everything else comes from the reviews.

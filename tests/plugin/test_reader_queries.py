@@ -161,3 +161,18 @@ def test_read_credits_uses_from_db_for_a_model_with_init_listeners(make_review, 
     finally:
         post_init.disconnect(receiver, sender=Person)
     assert seen == [lead.pk]
+
+
+def test_a_featured_review_on_the_first_page_costs_no_query_more(client, make_review):
+    """The lead is found by id and taken from the page of reviews already read."""
+    chosen = make_review(film_title="Chosen")
+    for number in range(3):
+        make_review(film_title=f"Film {number}")
+    plain, _ = count_queries(client, "/")
+    chosen.featured = True
+    chosen.save_revision().publish()
+    with_featured, response = count_queries(client, "/")
+
+    assert with_featured == plain == FRONT_PAGE_QUERIES
+    lead = response.content.decode().split("review-card--lead", 1)[1][:2000]
+    assert "Chosen" in lead
