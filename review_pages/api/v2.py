@@ -34,7 +34,6 @@ from ..models import (
     PreviewRefused,
     ReviewPage,
     load_credits,
-    performers_by_id,
     publicly_credited,
     restricted_sections,
     shown_ids,
@@ -299,15 +298,20 @@ class ReviewPagesAPIViewSet(
         items = list(self.paginate_queryset(queryset))
         context = self.get_serializer_context()
         if queryset.model is ReviewPage:
-            load_credits(items)
-            context[SHAPE_CONTEXT] = ShapeContext(
-                request, performers=performers_by_id(items), pages=items
-            )
+            performers = load_credits(items, with_performers=True)
+            context[SHAPE_CONTEXT] = ShapeContext(request, performers=performers, pages=items)
         serializer = self.get_serializer(items, many=True, context=context)
         response = self.get_paginated_response(serializer.data)
         if "search" not in request.GET:  # searches are not cached: their keys are unbounded
             record_reviews(items, lists=[shown.REVIEWS])
         return response
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        shape_context = getattr(self, "_shape_context", None)
+        if shape_context is not None:
+            context[SHAPE_CONTEXT] = shape_context
+        return context
 
     def _count_is_memoisable(self, queryset) -> bool:
         """Whether the total of a review listing changes only with the list of reviews.
@@ -326,7 +330,9 @@ class ReviewPagesAPIViewSet(
     def detail_view(self, request, pk):
         page = self.get_object()  # Wagtail's, cached: the page serialised below
         if isinstance(page, ReviewPage):
-            load_credits([page])
+            # The credits and the sections' performers in one query, for the serializer.
+            performers = load_credits([page], with_performers=True)
+            self._shape_context = ShapeContext(request, performers=performers, pages=[page])
         response = super().detail_view(request, pk)
         if isinstance(page, ReviewPage):
             record_reviews([page])

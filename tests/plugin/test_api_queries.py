@@ -113,3 +113,23 @@ def test_v2_reads_the_view_restrictions_once_and_not_joined_to_pages(client, mak
     ]
     assert len(restriction_reads) == 1, restriction_reads
     assert "JOIN" not in restriction_reads[0]
+
+
+@pytest.mark.parametrize("kind", ["listing", "detail"])
+def test_v2_reads_the_performers_with_the_credits(client, make_review, person_factory, kind):
+    """The people named in the performance sections come in the credits' query: a review
+    naming performers costs the same queries as one naming none."""
+    lead = person_factory(name="Ada Performer")
+
+    def cost(review):
+        if kind == "listing":
+            return count_queries(client, V2_LISTING.format(limit=1))
+        return count_queries(client, f"/api/v2/pages/{review.pk}/")
+
+    without, _ = cost(make_review(body=complete_body([])))
+    # The newest: the listing of 1 now shows it.
+    with_performer, response = cost(make_review(body=complete_body([lead.pk])))
+
+    body = response.json()["items"][0]["body"] if kind == "listing" else response.json()["body"]
+    assert body[1]["value"]["performers"][0]["name"] == "Ada Performer"
+    assert with_performer == without
