@@ -1,5 +1,6 @@
 """gunicorn settings for `make serve` and production; each value can be overridden by env."""
 
+import gc
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -21,3 +22,12 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 wsgi_app = "reviewsite.wsgi:application"
 raw_env = ["DJANGO_SETTINGS_MODULE=reviewsite.settings.production"]
+
+
+def when_ready(server):
+    """Freeze what the preloaded application made (Django, Wagtail, the URL conf, the models),
+    before the workers fork: the cycle collector never walks those objects again, and the
+    workers keep sharing their pages with the master (the collector writes to every object it
+    visits)."""
+    gc.collect()
+    gc.freeze()

@@ -13,6 +13,7 @@ that was just answered, and the X-Cache header of each answer is recorded.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -162,6 +163,10 @@ def main() -> None:
         for _ in range(3):  # warm-up
             fetch(url)
 
+    # As the served site does (`gunicorn.conf.py` freezes what the preloaded application
+    # made before the workers fork): the collector skips the long-lived objects.
+    gc.collect()
+    gc.freeze()
     if args.barrier:
         wait_for_peers(args.barrier, args.size, args.peers)
     per_round = max(1, args.requests // args.rounds)

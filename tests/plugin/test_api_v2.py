@@ -303,3 +303,39 @@ def test_people_and_studios_refuse_fields_without_the_id(client, full_review, en
 def test_people_keep_any_fields_with_the_id(client, full_review, fields):
     items = client.get("/api/v2/people/", {"fields": fields}).json()["items"]
     assert items and all("id" in item for item in items)
+
+
+@pytest.mark.parametrize(
+    ("listing", "endpoint"),
+    [
+        ("/api/v2/pages/?type=review_pages.ReviewPage&limit=20", "pages"),
+        ("/api/v2/pages/?limit=20", "pages"),
+        ("/api/v2/people/?limit=20", "people"),
+    ],
+)
+def test_each_item_of_a_listing_links_its_own_detail(client, catalogue, listing, endpoint):
+    """The detail path is reversed once per answer and each item's id put in it."""
+    items = client.get(listing).json()["items"]
+
+    assert len(items) > 2
+    for item in items:
+        detail_url = item["meta"]["detail_url"]
+        assert detail_url == f"http://localhost/api/v2/{endpoint}/{item['id']}/"
+        assert client.get(detail_url.removeprefix("http://localhost")).json()["id"] == item["id"]
+
+
+def test_each_fields_parameter_gets_its_own_shape(client, full_review):
+    """Serializer classes are memoised per fields= (and view): asking in turn gives each
+    answer the fields it asked for, and an unknown field is refused every time."""
+    listing = "/api/v2/pages/?type=review_pages.ReviewPage"
+    for _ in range(2):
+        narrow = client.get(f"{listing}&fields=_,id,title").json()["items"][0]
+        wide = client.get(f"{listing}&fields=*").json()["items"][0]
+        detail = client.get(f"/api/v2/pages/{full_review.pk}/?fields=_,id,cast").json()
+        refused = client.get(f"{listing}&fields=_,id,no_such_field")
+
+        assert set(narrow) == {"id", "title"}
+        assert {"cast", "body", "directors", "title"} <= set(wide)
+        assert set(detail) == {"id", "cast"}
+        assert refused.status_code == 400
+        assert "no_such_field" in refused.json()["message"]
