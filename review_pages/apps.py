@@ -6,6 +6,15 @@ class ReviewPagesConfig(AppConfig):
     name = "review_pages"
     verbose_name = "reviews"
 
+    def import_models(self):
+        # While the app registry is populated, before any app's ready(): another app's
+        # ready() (Wagtail's redirects, in every stock site) may import Wagtail's v3 pages
+        # router before this app's ready() runs; the review's schema is registered then.
+        from .api import wiring
+
+        wiring.register_before_pages_router()
+        super().import_models()
+
     def ready(self):
         """Wire the plugin in, whatever the order of INSTALLED_APPS."""
         from . import cdn, checks, compat, events, throttle  # noqa: F401 - checks register themselves
@@ -15,8 +24,10 @@ class ReviewPagesConfig(AppConfig):
         events.connect()
         cdn.connect()
         indexing.install()
-        # Before anything imports Wagtail's v3 pages router (compat.install does).
+        # Before anything imports Wagtail's v3 pages router (compat.install does), unless an
+        # app listed earlier imported it already, which registered the schema at that moment.
         wiring.register_review_schema()
+        wiring.uninstall_pages_router_hook()
         compat.install()
         images.make_ids_filterable()
         throttle.install()  # before the URL configuration reads Wagtail's password view

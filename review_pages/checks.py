@@ -72,10 +72,10 @@ def check_v3_schema(app_configs=None, **kwargs):
     if wiring.registered_too_late:
         return [
             checks.Error(
-                "Wagtail's v3 pages router was imported before review_pages was ready, so "
+                "Wagtail's v3 pages router was imported before the models were loaded, so "
                 "/api/v3/pages/<id>/ would show reviews without their credits.",
-                hint="Do not import wagtail.api.v3.api from an app's models or ready() listed "
-                "before review_pages.",
+                hint="Do not import wagtail.api.v3.api (or its routers) from settings or from "
+                "a models module; importing it from an app's ready() is fine.",
                 id="review_pages.E004",
             )
         ]

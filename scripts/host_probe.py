@@ -96,7 +96,8 @@ def verify(path: str) -> None:
     data = json.loads(blocks[0]) if blocks else {}
     check(data.get("itemReviewed", {}).get("name") == "Copper Saints", "JSON-LD Review of a Movie")
     check("review_pages/review_pages.css" in html, "the plugin's stylesheet")
-    check("mysite.css" in html or "hostsite.css" in html, "inside the host's own base.html")
+    project = os.environ["DJANGO_SETTINGS_MODULE"].split(".")[0]
+    check(f"css/{project}.css" in html, "inside the host's own base.html")
 
     person = first.person
     filmography = client.get(f"{index.url}people/{person.slug}/")

@@ -55,6 +55,20 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
 ]
 
+#: The plugin's six apps (docs/installation.md). Hosts list them anywhere: the suite checks
+#: the project with them appended too (REVIEW_PAGES_TEST_APP_ORDER=appended), after Wagtail's
+#: own apps, as most people add apps and as `wagtail start`'s list then reads.
+PLUGIN_APPS = [
+    "people",
+    "review_pages",
+    "wagtail_modeladmin",
+    "wagtail.contrib.routable_page",
+    "wagtail.api.v2",
+    "rest_framework",
+]
+if os.environ.get("REVIEW_PAGES_TEST_APP_ORDER") == "appended":
+    INSTALLED_APPS = [app for app in INSTALLED_APPS if app not in PLUGIN_APPS] + PLUGIN_APPS
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "review_pages.cache.middleware.TaggedResponseCacheMiddleware",
