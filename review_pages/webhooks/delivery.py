@@ -64,11 +64,14 @@ def _claim(pk: int, now) -> bool:
     return claimed == 1
 
 
-def _post(item: WebhookDelivery) -> tuple[int | None, str]:
-    """(status code, error) of one POST; error "" on a 2xx answer."""
-    refused = hosts.refusal(item.endpoint.url)
-    if refused:
-        return None, refused
+def _post(item: WebhookDelivery) -> tuple[int | None, str, bool]:
+    """(status code, error, refused) of one POST; error "" on a 2xx answer, refused when the
+    receiver's address is not allowed (nothing was sent)."""
+    try:
+        target = hosts.destination(item.endpoint.url)
+    except hosts.Refused as refused:
+        # A name that does not resolve now may later: retried; a refused address is final.
+        return None, str(refused), not isinstance(refused, hosts.Unresolvable)
     body = item.body.encode()
     headers = {
         "Content-Type": "application/json",
@@ -78,18 +81,21 @@ def _post(item: WebhookDelivery) -> tuple[int | None, str]:
         "X-Webhook-Signature": signature.sign(item.endpoint.secret, body),
     }
     try:
-        response = requests.post(
-            item.endpoint.url,
-            data=body,
-            headers=headers,
-            timeout=reviews_settings.WEBHOOKS_TIMEOUT,
-            allow_redirects=False,
-        )
+        with hosts.session_for(target) as session:
+            response = session.post(
+                item.endpoint.url,
+                data=body,
+                headers=headers,
+                timeout=reviews_settings.WEBHOOKS_TIMEOUT,
+                allow_redirects=False,
+            )
+    except hosts.Refused as refused:
+        return None, str(refused), True
     except requests.RequestException as error:
-        return None, f"{type(error).__name__}: {error}"[:1000]
+        return None, f"{type(error).__name__}: {error}"[:1000], False
     if 200 <= response.status_code < 300:
-        return response.status_code, ""
-    return response.status_code, f"HTTP {response.status_code}: {response.text[:300]}"
+        return response.status_code, "", False
+    return response.status_code, f"HTTP {response.status_code}: {response.text[:300]}", False
 
 
 def attempt(pk: int) -> str | None:
@@ -99,18 +105,14 @@ def attempt(pk: int) -> str | None:
     if not _claim(pk, now):
         return None
     item = WebhookDelivery.objects.select_related("endpoint").get(pk=pk)
-    code, error = _post(item)
+    code, error, refused = _post(item)
     item.attempts += 1
     item.last_attempt_at = timezone.now()
     item.response_code = code
     item.last_error = error
     if not error:
         item.status, item.next_attempt_at = WebhookDelivery.DELIVERED, None
-    elif (
-        item.attempts >= reviews_settings.WEBHOOKS_MAX_ATTEMPTS
-        or code is None
-        and hosts.refusal(item.endpoint.url)
-    ):
+    elif refused or item.attempts >= reviews_settings.WEBHOOKS_MAX_ATTEMPTS:
         item.status, item.next_attempt_at = WebhookDelivery.FAILED, None
     else:
         item.next_attempt_at = item.last_attempt_at + retry_delay(item.attempts)
