@@ -2,8 +2,10 @@
 
 The dump is read inside one transaction (REPEATABLE READ on PostgreSQL), so a review
 published mid-backup is either wholly in it or not at all. Derived data (search index,
-reference index, sessions, content types and permissions) is left out: `restore_site`
-rebuilds it.
+reference index, sessions and permissions) is left out: `restore_site` rebuilds it.
+Content types are kept, with their ids, in a file of their own (`contenttypes.json`):
+revisions, log entries and any other JSON a site stores hold them by number, so
+`restore_site` brings them back first, exactly as numbered here.
 
 The archive holds password hashes, page passwords and every draft: it is written readable
 by its owner only (0600, in a 0700 folder).
@@ -30,7 +32,8 @@ EXCLUDED = [
     "wagtailcore.referenceindex",
     "wagtailadmin.editingsession",
 ]
-FORMAT_VERSION = 1
+#: 2: content types with their ids in `contenttypes.json` (1 had none; still restored).
+FORMAT_VERSION = 2
 
 
 def _exists(label: str) -> bool:
@@ -64,6 +67,7 @@ class Command(BaseCommand):
         output.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
 
         dump = io.StringIO()
+        content_types = io.StringIO()
         outermost = not connection.in_atomic_block
         with transaction.atomic():
             if connection.vendor == "postgresql" and outermost:
@@ -76,6 +80,7 @@ class Command(BaseCommand):
                 exclude=[label for label in EXCLUDED if _exists(label)],
                 stdout=dump,
             )
+            call_command("dumpdata", "contenttypes.contenttype", stdout=content_types)
         data = dump.getvalue().encode()
         manifest = json.dumps(
             {"format": FORMAT_VERSION, "created": stamp, "database": connection.vendor}
@@ -90,7 +95,11 @@ class Command(BaseCommand):
             os.fdopen(descriptor, "wb") as file,
             tarfile.open(fileobj=file, mode="w:gz") as archive,
         ):
-            for name, payload in [("manifest.json", manifest), ("data.fulljson", data)]:
+            for name, payload in [
+                ("manifest.json", manifest),
+                ("contenttypes.json", content_types.getvalue().encode()),
+                ("data.fulljson", data),
+            ]:
                 info = tarfile.TarInfo(name)
                 info.size = len(payload)
                 archive.addfile(info, io.BytesIO(payload))
