@@ -7,10 +7,11 @@ the plugin (the wheel in dist/ when there is one, else this checkout), and for e
 host puts the six apps in `INSTALLED_APPS` (prepended, and appended after Wagtail's own as
 most people add apps) runs `wagtail start`, adds the apps and the one URL include, and
 checks: `manage.py check` clean; `migrate` leaves the host's site root, home page and
-workflows as they were; a review index under the home page; `import_reviews --publish --parent` of two reviews; the review page in
-the host's own base.html with facts, credits, characters, sections and JSON-LD; a
-filmography; both APIs embedding the credits; a valid OpenAPI document; no 500 on a huge v3
-offset (`scripts/host_probe.py` runs inside the site). Exit status 0 when every check holds.
+workflows as they were; a review index under the home page; `import_reviews --publish
+--parent` of two reviews; the review page in the host's own base.html with facts, credits,
+characters, sections and JSON-LD; a filmography; both APIs embedding the credits; a valid
+OpenAPI document; no 500 on a huge v3 offset (`scripts/host_probe.py` runs inside the
+site). Exit status 0 when every check holds.
 """
 
 from __future__ import annotations
