@@ -20,8 +20,10 @@ class ReviewPagesConfig(AppConfig):
         from . import cdn, checks, compat, events, throttle  # noqa: F401 - checks register themselves
         from .api import images, wiring
         from .importing import indexing
+        from .previews import takedowns
 
         events.connect()
+        takedowns.connect()
         cdn.connect()
         indexing.install()
         # Before anything imports Wagtail's v3 pages router (compat.install does), unless an

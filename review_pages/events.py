@@ -8,7 +8,11 @@ one `ReviewChange` per change, whose credits are read once however many listen.
   about to move (`ReviewChange.action`);
 - `credit_changed`: a person or studio was saved or deleted;
 - `site_changed`: something every page shows changed (a review index's title or address,
-  who may view which pages).
+  who may view which pages);
+- `page_taken_down`: a page (any page, and with `include_descendants` the pages under it)
+  stopped being public: unpublished, expired, put under a view restriction, moved to a new
+  address. Its share links and preview tokens end (`review_pages.previews.takedowns`). A
+  deletion is not sent: the page's grants go with it.
 
 Connected by `ReviewPagesConfig.ready()`.
 """
@@ -17,9 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal
-from wagtail.models import PageViewRestriction
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
 from people.models import Person, Studio
@@ -33,6 +38,13 @@ DELETED = "deleted"
 review_changed = Signal()  # kwargs: change (ReviewChange)
 credit_changed = Signal()  # kwargs: instance (Person or Studio), kind ("person", "studio")
 site_changed = Signal()  # kwargs: reason (str)
+# kwargs: page (Page), reason (a PageTakedown reason), at (datetime), include_descendants (bool)
+page_taken_down = Signal()
+
+UNPUBLISHED_TAKEDOWN = "unpublished"  # the reasons, as `PageTakedown.REASONS` names them
+EXPIRED_TAKEDOWN = "expired"
+RESTRICTED_TAKEDOWN = "restricted"
+MOVED_TAKEDOWN = "moved"
 
 
 @dataclass
@@ -77,7 +89,23 @@ def _published(sender, instance, **kwargs):
         site_changed.send(sender=type(instance), reason="a review index was published")
 
 
+def _taken_down(page, reason: str, *, at=None, include_descendants: bool = False) -> None:
+    page_taken_down.send(
+        sender=type(page),
+        page=page,
+        reason=reason,
+        at=at or timezone.now(),
+        include_descendants=include_descendants,
+    )
+
+
 def _unpublished(sender, instance, **kwargs):
+    now = timezone.now()
+    if instance.expired and instance.expire_at is not None and instance.expire_at <= now:
+        # Unpublished for its expiry (by whichever worker, however late): taken down then.
+        _taken_down(instance, EXPIRED_TAKEDOWN, at=instance.expire_at)
+    else:
+        _taken_down(instance, UNPUBLISHED_TAKEDOWN, at=now)
     if _is_review(instance):
         _send_review_change(instance.specific, UNPUBLISHED)
     elif _is_index(instance):
@@ -89,7 +117,9 @@ def _about_to_move(sender, instance, **kwargs):
         _send_review_change(instance.specific, MOVING)
 
 
-def _moved(sender, instance, **kwargs):
+def _moved(sender, instance, url_path_before=None, url_path_after=None, **kwargs):
+    if url_path_before != url_path_after:  # not a reordering among its siblings
+        _taken_down(instance, MOVED_TAKEDOWN, include_descendants=True)
     if _is_review(instance):
         _send_review_change(instance.specific, MOVED)
     elif _is_index(instance):
@@ -113,6 +143,30 @@ def _restrictions_changed(sender, instance, **kwargs):
     site_changed.send(sender=sender, reason="who may view pages changed")
 
 
+def _restricted(sender, instance, **kwargs):
+    """A view restriction saved (added or changed) takes its page and everything under it
+    down from the public."""
+    _taken_down(instance.page, RESTRICTED_TAKEDOWN, include_descendants=True)
+
+
+def _page_saving(sender, instance, update_fields=None, **kwargs):
+    """An expiry that passed with no worker to unpublish the page is a takedown all the
+    same; when the page is saved with another expiry (republished, say), it is said now,
+    dated when it happened, before the new date replaces it."""
+    if not isinstance(instance, Page) or instance._state.adding or not instance.live:
+        return  # an unpublish says its own takedown
+    if update_fields is not None and "expire_at" not in update_fields:
+        return
+    passed = (
+        Page.objects.filter(pk=instance.pk, live=True, expired=False)
+        .filter(expire_at__lte=timezone.now())
+        .values_list("expire_at", flat=True)
+        .first()
+    )
+    if passed is not None and passed != instance.expire_at:
+        _taken_down(instance, EXPIRED_TAKEDOWN, at=passed)
+
+
 def connect() -> None:
     from .models import ReviewPage
 
@@ -122,6 +176,8 @@ def connect() -> None:
     pre_page_move.connect(_about_to_move, dispatch_uid=f"{uid}.pre_move")
     post_page_move.connect(_moved, dispatch_uid=f"{uid}.moved")
     pre_delete.connect(_review_deleted, sender=ReviewPage, dispatch_uid=f"{uid}.deleted")
+    post_save.connect(_restricted, sender=PageViewRestriction, dispatch_uid=f"{uid}.restricted")
+    pre_save.connect(_page_saving, dispatch_uid=f"{uid}.page_saving")
     for name, signal in (("saved", post_save), ("deleted", post_delete)):
         signal.connect(_person_changed, sender=Person, dispatch_uid=f"{uid}.person.{name}")
         signal.connect(_studio_changed, sender=Studio, dispatch_uid=f"{uid}.studio.{name}")

@@ -378,8 +378,9 @@ class PagePreviewAPIViewSet(ReviewPagesAPIViewSet):
     Preview, a share link), in the shape of the live page detail.
 
     The token reads its own page only, and nothing else; refusals are 401 (no token, or an
-    expired one) or 403 (tampered, superseded or revoked) with a message. Every answer is
-    `Cache-Control: private, no-store`: neither the plugin's cache nor a CDN keeps it.
+    expired one) or 403 (tampered, superseded, revoked, or ended by a takedown of its page)
+    with a message. Every answer is `Cache-Control: private, no-store`: neither the
+    plugin's cache nor a CDN keeps it.
     """
 
     name = "page_preview"

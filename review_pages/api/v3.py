@@ -196,7 +196,8 @@ def review_preview(
     """The draft a preview token names, in the shape of a published review.
 
     401 without a token or with an expired one, 403 for a tampered, superseded or revoked
-    one; never cached (`Cache-Control: private, no-store`).
+    one, or one a takedown of its page ended (unpublished, expired, made private, moved,
+    deleted); never cached (`Cache-Control: private, no-store`).
     """
     response["Cache-Control"] = "private, no-store"
     try:

@@ -10,7 +10,7 @@ from .credits import (
     ReviewWriter,
 )
 from .index import ReviewIndexPage
-from .previews import PreviewGrant, PreviewRefused
+from .previews import PageTakedown, PreviewGrant, PreviewRefused, Takedown, ending_takedown
 from .review import (
     REVIEW_API_FIELDS,
     MPARating,
@@ -32,10 +32,12 @@ __all__ = [
     "CREDIT_LISTS",
     "MPARating",
     "PERSON_CREDITS",
+    "PageTakedown",
     "PreviewGrant",
     "PreviewRefused",
     "REVIEW_API_FIELDS",
     "STUDIO_CREDITS",
+    "Takedown",
     "WEBHOOK_EVENTS",
     "WebhookDelivery",
     "WebhookEndpoint",
@@ -46,6 +48,7 @@ __all__ = [
     "ReviewPageQuerySet",
     "ReviewProductionCompany",
     "ReviewWriter",
+    "ending_takedown",
     "load_credits",
     "load_listing_data",
     "performer_ids",

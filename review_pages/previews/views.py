@@ -1,5 +1,5 @@
-"""The admin's share links of a review's draft: list (who made each, until when), make one
-with a chosen lifetime, revoke one."""
+"""The admin's share links of a review's draft: list (who made each, until when, and which
+ones a takedown of the page ended), make one with a chosen lifetime, revoke one."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from wagtail.models import Page
 
 from ..conf import reviews_settings
 from ..links import preview_url
-from ..models import PreviewGrant
+from ..models import PageTakedown, PreviewGrant
 from . import describe_seconds, is_review
 
 LIFETIMES = (3600, 24 * 3600, 7 * 24 * 3600, 30 * 24 * 3600)
@@ -55,11 +55,24 @@ def share_links(request, page_id: int):
     grants = PreviewGrant.objects.filter(page=page, kind=PreviewGrant.SHARE).select_related(
         "created_by"
     )
-    rows = [(grant, preview_url(page, grant.token, request)) for grant in grants]
+    takedowns = PageTakedown.of_page(page)
+    rows = [
+        (grant, preview_url(page, grant.token, request), grant.ending_takedown(takedowns))
+        for grant in grants
+    ]
     return TemplateResponse(
         request,
         "review_pages/admin/share_links.html",
-        {"page": page, "form": form, "rows": rows, "now": timezone.now()},
+        {
+            "page": page,
+            "form": form,
+            "rows": rows,
+            # Said above the list when it ended links that would still work otherwise.
+            "last_takedown": takedowns[-1]
+            if any(takedown and grant.status == "active" for grant, _, takedown in rows)
+            else None,
+            "now": timezone.now(),
+        },
     )
 
 
