@@ -3,6 +3,12 @@
 Each event is built once (its body is the same for every endpoint) and written as one
 delivery row per subscribed endpoint, in the transaction of the change: a rolled-back
 publish leaves no delivery. The rows are enqueued once the transaction commits.
+
+Events say nothing about what is not public, by the APIs' rule (`ReviewPage.objects.
+public_now()`, `publicly_credited`): `review.published` only for a review public now;
+`review.unpublished` and `review.deleted` only for a review outside every private section,
+naming only the people and studios still public once it is gone; `person.updated` and
+`studio.updated` only for those credited on a public review.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import json
 import uuid
 
 from django.db import connection, transaction
+from django.db.models.signals import post_delete
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
@@ -19,7 +26,7 @@ from .. import events, refs
 from ..api import schemas, shapes
 from ..api.v3 import NAMESPACE
 from ..links import IndexLinks, absolute_url
-from ..models import WebhookDelivery, WebhookEndpoint, load_credits
+from ..models import ReviewPage, WebhookDelivery, WebhookEndpoint, load_credits, publicly_credited
 from . import delivery
 
 REVIEW_EVENTS = {
@@ -73,19 +80,30 @@ def _tables_exist() -> bool:
     return _tables_ready
 
 
-def record(event: str, make) -> list[WebhookDelivery]:
-    """Write the deliveries of one event (none without a subscribed endpoint; `make` gives
-    its (object, data) and is called only then), enqueued once the transaction commits."""
+def _subscribed(event: str) -> list[WebhookEndpoint]:
     if not _tables_exist():
         return []
-    endpoints = [
+    return [
         endpoint
         for endpoint in WebhookEndpoint.objects.filter(active=True)
         if endpoint.receives(event)
     ]
+
+
+def record(event: str, make) -> list[WebhookDelivery]:
+    """Write the deliveries of one event (none without a subscribed endpoint; `make` gives
+    its (object, data) and is called only then, or None when there is nothing to say),
+    enqueued once the transaction commits."""
+    endpoints = _subscribed(event)
     if not endpoints:
         return []
-    thing, data = make()
+    made = make()
+    if made is None:
+        return []
+    return _write(event, endpoints, *made)
+
+
+def _write(event: str, endpoints, thing: dict, data) -> list[WebhookDelivery]:
     event_id = uuid.uuid4()
     body = json.dumps(
         {
@@ -107,21 +125,113 @@ def record(event: str, make) -> list[WebhookDelivery]:
     return deliveries
 
 
+def _public_now(page) -> bool:
+    return ReviewPage.objects.public_now().filter(pk=page.pk).exists()
+
+
+def _outside_private_sections(page) -> bool:
+    return ReviewPage.objects.filter(pk=page.pk).public().exists()
+
+
+def _named(data: dict) -> tuple[set[int], set[int]]:
+    """(person ids, studio ids) a review object names."""
+    people = {ref["id"] for ref in (*data["directors"], *data["writers"])}
+    people |= {credit["person"]["id"] for credit in data["cast"]}
+    for section in data["body"]:
+        people |= {ref["id"] for ref in (section.get("value") or {}).get("performers") or ()}
+    if data["author"]:
+        people.add(data["author"]["id"])
+    studios = {ref["id"] for ref in data["production_companies"]}
+    if data["distributor"]:
+        studios.add(data["distributor"]["id"])
+    return people, studios
+
+
+def without_hidden(data: dict) -> dict:
+    """A review object naming only the people and studios public now (`publicly_credited`):
+    the others are left out of its credit lists (a critic or distributor becomes null)."""
+    people, studios = _named(data)
+    if people:
+        people = set(publicly_credited("person").filter(pk__in=people).values_list("pk", flat=True))
+    if studios:
+        studios = set(
+            publicly_credited("studio").filter(pk__in=studios).values_list("pk", flat=True)
+        )
+    data = dict(data)
+    for name in ("directors", "writers"):
+        data[name] = [ref for ref in data[name] if ref["id"] in people]
+    data["cast"] = [credit for credit in data["cast"] if credit["person"]["id"] in people]
+    data["production_companies"] = [
+        ref for ref in data["production_companies"] if ref["id"] in studios
+    ]
+    if data["author"] and data["author"]["id"] not in people:
+        data["author"] = None
+    if data["distributor"] and data["distributor"]["id"] not in studios:
+        data["distributor"] = None
+    body = []
+    for section in data["body"]:
+        value = section.get("value")
+        if isinstance(value, dict) and "performers" in value:
+            value = {**value, "performers": [p for p in value["performers"] if p["id"] in people]}
+            section = {**section, "value": value}
+        body.append(section)
+    data["body"] = body
+    return data
+
+
+#: Events of reviews being deleted, written once the page is gone (its `post_delete`), when
+#: who is still public can be told; built before (its `pre_delete`), while its credits exist.
+_after_deletion: dict[int, dict[str, object]] = {}
+
+
 def review_changed(sender, change: events.ReviewChange, **kwargs):
     event = REVIEW_EVENTS.get(change.action)
     page = change.page
-    if event is None or (change.action == events.MOVED and not page.live):
+    if event is None:
+        return
+    if change.action in (events.PUBLISHED, events.MOVED):
+        # Not for a review scheduled, expired or in a private section: not public.
+        record(event, lambda: review_event(page) if _public_now(page) else None)
         return
     if change.action == events.DELETED and page.first_published_at is None:
         return  # never published: no front end knew it
-    record(event, lambda: review_event(page))
+    endpoints = _subscribed(event)
+    if not endpoints or not _outside_private_sections(page):
+        return  # a review in a private section was never shown: nothing to take back
+    thing, data = review_event(page)
+
+    def write():
+        _write(event, endpoints, thing, without_hidden(data))
+
+    # Wagtail unpublishes a live page it is deleting without saving it (the database still
+    # has it live): that one, and the deletion, wait until the page is gone.
+    if change.action == events.DELETED or (
+        ReviewPage.objects.filter(pk=page.pk, live=True).exists()
+    ):
+        _after_deletion.setdefault(page.pk, {})[event] = write
+    else:
+        write()
+
+
+def review_deleted(sender, instance, **kwargs):
+    for write in _after_deletion.pop(instance.pk, {}).values():
+        write()
 
 
 def credit_changed(sender, instance, kind: str, **kwargs):
-    record(f"{kind}.updated", lambda: credit_event(instance, kind))
+    """Only for a person or studio credited on a public review (deleted, one is not: a
+    credit protects whom it names)."""
+
+    def make():
+        if not publicly_credited(kind).filter(pk=instance.pk).exists():
+            return None
+        return credit_event(instance, kind)
+
+    record(f"{kind}.updated", make)
 
 
 def connect() -> None:
     uid = "review_pages.webhooks"
     events.review_changed.connect(review_changed, dispatch_uid=f"{uid}.review")
     events.credit_changed.connect(credit_changed, dispatch_uid=f"{uid}.credit")
+    post_delete.connect(review_deleted, sender=ReviewPage, dispatch_uid=f"{uid}.deleted")

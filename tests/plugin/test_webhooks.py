@@ -251,9 +251,12 @@ def test_unpublish_delete_and_credit_events(
     receiver, make_review, person_factory, django_capture_on_commit_callbacks
 ):
     add_endpoint(receiver.url, "review.unpublished,review.deleted,person.updated,studio.updated")
+    person = person_factory(name="Wren Aldana")
     with django_capture_on_commit_callbacks(execute=True):
-        review = make_review(film_title="Short Lived")  # review.published: not subscribed
-        person = person_factory(name="Wren Aldana")
+        # review.published: not subscribed
+        review = make_review(film_title="Short Lived", directors=[person])
+        person.bio = "<p>Directs.</p>"
+        person.save()  # credited on a live review: public, so said
         ReviewPage.objects.get(pk=review.pk).unpublish()
         ReviewPage.objects.get(pk=review.pk).delete()
     deliver()
