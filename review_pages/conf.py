@@ -19,6 +19,12 @@ DEFAULTS: dict[str, Any] = {
     "PER_PAGE": 12,
     # Items in the RSS feed.
     "FEED_LENGTH": 20,
+    # What one review body may cost, refused alike by the editor's form and the importer
+    # (None: no cap): its sections, the paragraphs of any one section, and its size as
+    # stored (its JSON in UTF-8 bytes, markup and links included: what a render expands).
+    "MAX_BODY_SECTIONS": 50,
+    "MAX_SECTION_PARAGRAPHS": 60,
+    "MAX_BODY_BYTES": 200_000,
     # The publication's name in link previews and JSON-LD; None: the Wagtail Site record's
     # name, then WAGTAIL_SITE_NAME, then the site's host name.
     "SITE_NAME": None,

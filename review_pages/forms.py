@@ -4,7 +4,8 @@ from django.forms.utils import ErrorList
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.blocks import StreamBlockValidationError
 
-from .rules import body_publication_problems
+from .conf import reviews_settings
+from .rules import BodyCaps, body_cost_problems, body_publication_problems
 
 CREDIT_FORMSETS = {
     "directors": "person",
@@ -33,8 +34,13 @@ class ReviewPageForm(WagtailAdminPageForm):
         cleaned_data = super().clean()
         self.check_duplicate_credits()
         body = cleaned_data.get("body")
-        if self.is_publishing() and "body" not in self.errors and body is not None:
-            problems = body_publication_problems([child.block_type for child in body])
+        if "body" not in self.errors and body is not None:
+            # What a body may cost holds for every save, a draft's too (its revisions are
+            # stored and previewed); the publishing rules when it is to go live.
+            caps = BodyCaps.from_settings(reviews_settings)
+            problems = body_cost_problems(body.get_prep_value(), caps)
+            if self.is_publishing():
+                problems += body_publication_problems([child.block_type for child in body])
             if problems:
                 self.add_error(
                     "body", StreamBlockValidationError(non_block_errors=ErrorList(problems))

@@ -22,11 +22,13 @@ from people.identifiers import IMDB_TITLE
 from people.naming import NBSP_FOLD, normalise_name
 
 from ..ratings import MPA_RATINGS
+from ..rules import FINAL_STATEMENT, SYNOPSIS, BodyCaps, body_count_problems, section_label
 
 __all__ = [
     "CastCredit",
     "ParsedReview",
     "ReviewFormatError",
+    "ReviewTooLarge",
     "Section",
     "normalise_name",
     "paragraphs_to_html",
@@ -40,6 +42,11 @@ __all__ = [
 
 class ReviewFormatError(ValueError):
     """The text is not a review in the plain-text format; ``str(err)`` says why."""
+
+
+class ReviewTooLarge(ReviewFormatError):
+    """The review's body has more sections, or a section more paragraphs, than the caps
+    given to ``parse_review`` allow; raised before the body is built."""
 
 
 @dataclass(frozen=True)
@@ -709,19 +716,24 @@ def _drop_noise(paragraphs: list[list[str]]) -> list[list[str]]:
 # --------------------------------------------------------------------------------------------
 
 
-def parse_review(text: str) -> ParsedReview:
-    """Parse one review; raise ReviewFormatError (only) when it is not one."""
+def parse_review(text: str, caps: BodyCaps | None = None) -> ParsedReview:
+    """Parse one review; raise ReviewFormatError (only) when it is not one.
+
+    With `caps`, a body with more sections or paragraphs than they allow raises
+    ReviewTooLarge as soon as the sections are counted (before characters, performers and
+    sections are worked out, the costly part of a long body).
+    """
     if not isinstance(text, str):
         raise ReviewFormatError("not text")
     try:
-        return _parse_review(text)
+        return _parse_review(text, caps)
     except ReviewFormatError:
         raise
     except (ValueError, IndexError, KeyError, TypeError, RecursionError) as error:  # safety net
         raise ReviewFormatError(f"unreadable review ({type(error).__name__})") from error
 
 
-def _parse_review(text: str) -> ParsedReview:
+def _parse_review(text: str, caps: BodyCaps | None) -> ParsedReview:
     if text.startswith("\ufeff"):
         text = text[1:]
     paragraphs = _paragraphs(_clean_text(text))
@@ -769,6 +781,8 @@ def _parse_review(text: str) -> ParsedReview:
             sections[-1][1].append(_join(paragraph))
         else:
             synopsis.append(_join(paragraph))
+    if caps is not None:
+        _check_body_counts(synopsis, sections, final, caps)
 
     cast = metadata.cast
     _find_characters("\n".join(synopsis), cast)
@@ -814,6 +828,24 @@ def _parse_review(text: str) -> ParsedReview:
         critic=metadata.critic,
         score=metadata.score,
     )
+
+
+def _check_body_counts(
+    synopsis: list[str], sections: list[tuple[str, list[str]]], final: list[str], caps: BodyCaps
+) -> None:
+    """ReviewTooLarge when the body's sections, as the page will have them (the synopsis
+    and final statement are sections too), exceed the caps."""
+    counted = [(section_label(1, SYNOPSIS), len(synopsis))] if synopsis else []
+    first = len(counted) + 1
+    counted += [
+        (section_label(position, "critique", heading), len(paragraphs))
+        for position, (heading, paragraphs) in enumerate(sections, start=first)
+    ]
+    if final:
+        counted.append((section_label(len(counted) + 1, FINAL_STATEMENT), len(final)))
+    problems = body_count_problems(counted, caps)
+    if problems:
+        raise ReviewTooLarge(" ".join(problems))
 
 
 # --------------------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ from wagtail.signals import page_published, published
 from people.models import Person, Studio, slug_key, slugs_starting_with
 from people.naming import FreeSlugs, normalise_name
 
+from ..conf import reviews_settings
 from ..models import (
     ReviewCastMember,
     ReviewDirector,
@@ -63,7 +64,13 @@ from ..models import (
     ReviewProductionCompany,
     ReviewWriter,
 )
-from ..rules import FINAL_STATEMENT, SYNOPSIS, body_publication_problems
+from ..rules import (
+    FINAL_STATEMENT,
+    SYNOPSIS,
+    BodyCaps,
+    body_cost_problems,
+    body_publication_problems,
+)
 from .files import ImportRefused, read_review_text
 from .indexing import deferred_indexing
 from .parser import ParsedReview, ReviewFormatError, paragraphs_to_html, parse_review
@@ -190,12 +197,30 @@ def review_problems(review: ParsedReview, *, publish: bool) -> list[str]:
     names += [c.character for c in review.cast] + [s.heading for s in review.sections]
     if any(len(name) > name_limit for name in names):
         problems.append(f"a name or heading is longer than {name_limit} characters")
+    # The body's sections, paragraphs and size, before anything is matched or written: the
+    # size with stand-in ids for the performers, a few bytes under the page's own, which
+    # `apply_review` measures again.
+    problems += body_cost_problems(body_data(review, StandInIds()), body_caps())
     if publish:
         problems += [
             f"cannot publish: {problem}"
             for problem in body_publication_problems(section_types(review))
         ]
     return problems
+
+
+def body_caps() -> BodyCaps:
+    """What a review body may cost, from the settings (`rules.BodyCaps`)."""
+    return BodyCaps.from_settings(reviews_settings)
+
+
+class StandInIds(dict):
+    """Ids for names not yet looked up: 1, 2, 3... in order of asking (a body's size
+    before its people are matched)."""
+
+    def __missing__(self, key: str) -> int:
+        self[key] = len(self) + 1
+        return self[key]
 
 
 def person_names(review: ParsedReview) -> list[str]:
@@ -271,7 +296,11 @@ def apply_review(
     if review.imdb_id:
         page.imdb_id = review.imdb_id
     page.import_fingerprint = fingerprint
-    page.body = body_data(review, people)
+    body = body_data(review, people)
+    problems = body_cost_problems(body, body_caps())
+    if problems:  # over by the people's real ids: the file's transaction writes nothing
+        raise ImportRefused(" ".join(problems))
+    page.body = body
 
 
 def credit_rows(review: ParsedReview, people: dict[str, int], studios: dict[str, int]) -> dict:
@@ -441,7 +470,7 @@ class ReviewImporter:
         path = Path(path)
         try:
             text = read_review_text(path)
-            review = parse_review(text)
+            review = parse_review(text, body_caps())
         except (ImportRefused, ReviewFormatError) as error:
             return ImportOutcome(str(path), REFUSED, str(error))
         outcome = self.import_review(review, source=str(path))
@@ -453,7 +482,7 @@ class ReviewImporter:
 
     def import_text(self, text: str, *, source: str = "<text>") -> ImportOutcome:
         try:
-            review = parse_review(text)
+            review = parse_review(text, body_caps())
         except ReviewFormatError as error:
             return ImportOutcome(source, REFUSED, str(error))
         return self.import_review(review, source=source)
