@@ -167,10 +167,10 @@ def content_type_references():
 
 
 def renumber_content_types():
-    """Give each content type another one's id (the order reversed), with every reference.
+    """Give each content type another one's id (rotated by half), with every reference.
 
     A site whose apps and models came over years gets its content types numbered in that
-    order; a fresh install numbers them in INSTALLED_APPS order: the ids differ. Reversed,
+    order; a fresh install numbers them in INSTALLED_APPS order: the ids differ. Rotated,
     every old id names another model, as the stale ones that pointed at
     `collectionviewrestriction` did.
     """
@@ -179,7 +179,8 @@ def renumber_content_types():
     from django.db.models import Case, F, IntegerField, Value, When
 
     ids = list(ContentType.objects.order_by("pk").values_list("pk", flat=True))
-    new_ids = dict(zip(ids, reversed(ids), strict=True))
+    half = len(ids) // 2
+    new_ids = dict(zip(ids, ids[half:] + ids[:half], strict=True))
     offset = max(ids) + 1000  # out of the way first, so that no two rows ever share an id
     with transaction.atomic():  # the foreign keys are checked at the commit
         references = content_type_references()
