@@ -82,6 +82,14 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOKS_MAX_ATTEMPTS": 6,
     "WEBHOOKS_RETRY_SECONDS": 30,
     "WEBHOOKS_ALLOW_PRIVATE_HOSTS": False,
+    # The django-tasks backend alias of the plugin's other background work (scheduled
+    # go-live and expiry, large admin imports); None: the webhooks' alias above, so that one
+    # TASKS entry and one worker serve everything.
+    "TASK_BACKEND": None,
+    # Scheduled go-live and expiry run as tasks at their exact time; a sweep publishes and
+    # withdraws whatever is due this often too (seconds), so that nothing depends on one
+    # task being delivered.
+    "SCHEDULE_SWEEP_SECONDS": 60,
 }
 
 
