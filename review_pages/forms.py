@@ -1,7 +1,10 @@
 """The review editor's form: publishing rules and credit checks next to their fields."""
 
 from django.forms.utils import ErrorList
+from django.urls import reverse
+from django.utils.html import format_html
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.utils import get_user_display_name
 from wagtail.blocks import StreamBlockValidationError
 
 from .conf import reviews_settings
@@ -31,7 +34,9 @@ class ReviewPageForm(WagtailAdminPageForm):
         )
 
     def clean(self):
+        slug = self.cleaned_data.get("slug")  # Wagtail's clean drops it when it is taken
         cleaned_data = super().clean()
+        self.offer_existing_draft(slug)
         self.check_duplicate_credits()
         body = cleaned_data.get("body")
         if "body" not in self.errors and body is not None:
@@ -46,6 +51,48 @@ class ReviewPageForm(WagtailAdminPageForm):
                     "body", StreamBlockValidationError(non_block_errors=ErrorList(problems))
                 )
         return cleaned_data
+
+    def offer_existing_draft(self, slug: str | None) -> None:
+        """A new review whose headline (slug) is taken by a draft under the same index: the
+        headline's error offers that draft, in place of Wagtail's "The slug ... is already
+        in use".
+
+        Wagtail 8's editor autosaves a new page: its first autosave runs the create view's
+        save action, which adds the page as a draft. An editor who starts a review, leaves,
+        and starts it again meets that draft as a taken slug, with no way to it.
+        """
+        if self.instance.pk is not None or self.parent_page is None or not slug:
+            return
+        if "slug" not in self.errors:
+            return
+        draft = (
+            self.parent_page.get_children()
+            .filter(slug=slug, live=False)
+            .select_related("owner")
+            .first()
+        )
+        if draft is None:  # a live page has it: Wagtail's error stands
+            return
+        what = "A draft" if draft.first_published_at is None else "An unpublished review"
+        user = self.for_user  # None for a form made outside the admin's views
+        started = ""
+        if draft.owner_id:
+            mine = user is not None and draft.owner_id == user.pk
+            started = f", started by {'you' if mine else get_user_display_name(draft.owner)}"
+        if user is not None and draft.permissions_for_user(user).can_edit():
+            message = format_html(
+                '{} with this headline already exists{}: <a href="{}">continue editing it</a>.',
+                what,
+                started,
+                reverse("wagtailadmin_pages:edit", args=(draft.pk,)),
+            )
+        else:
+            message = (
+                f"{what} with this headline already exists{started}: "
+                "ask an editor who may edit it to continue it, or change this headline."
+            )
+        del self.errors["slug"]
+        self.add_error("title" if "title" in self.fields else "slug", message)
 
     def check_duplicate_credits(self) -> None:
         """The same person (or studio) twice in one credit list: an error on the repeat."""

@@ -1,9 +1,12 @@
 """The editors' side: composing through the page editor, the Reviews desk, snippets."""
 
 import datetime
+import json
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from review_pages.models import ReviewPage
@@ -163,3 +166,68 @@ def test_studio_snippets_list(admin_client, studio_factory):
 def test_credits_menu_groups_people_and_studios(admin_client):
     html = admin_client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Credits" in html
+
+
+# Starting a review whose headline a draft already has (the editor's autosave made it)
+
+
+def autosave_new_review(client, index_page, people, studio):
+    """The editor's first autosave of a new review: the create view's save, as JSON."""
+    data = review_form_data(people, studio, sections=[SYNOPSIS], action="action-save")
+    response = client.post(add_url(index_page), data, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert json.loads(response.content)["success"] is True
+    return ReviewPage.objects.get(slug="saltwater-hymn")
+
+
+def test_starting_a_review_with_a_drafts_headline_offers_that_draft(
+    admin_client, index_page, people, studio
+):
+    first = autosave_new_review(admin_client, index_page, people, studio)
+    assert not first.live
+    data = review_form_data(people, studio, sections=[SYNOPSIS, CRITIQUE, FINAL])
+    response = admin_client.post(add_url(index_page), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    edit_url = reverse("wagtailadmin_pages:edit", args=(first.pk,))
+    assert (
+        f'A draft with this headline already exists, started by you: <a href="{edit_url}">'
+        "continue editing it</a>." in html
+    )
+    assert "is already in use" not in html
+    assert ReviewPage.objects.filter(slug="saltwater-hymn").count() == 1
+    # The link opens the first draft in the editor.
+    editor = admin_client.get(edit_url)
+    assert editor.status_code == 200 and "Saltwater Hymn" in editor.content.decode()
+
+
+def test_a_live_reviews_headline_keeps_wagtails_slug_error(
+    admin_client, index_page, people, studio, make_review
+):
+    make_review(film_title="Saltwater Hymn", slug="saltwater-hymn")
+    data = review_form_data(people, studio, sections=[SYNOPSIS, CRITIQUE, FINAL])
+    html = admin_client.post(add_url(index_page), data).content.decode()
+    assert "The slug &#x27;saltwater-hymn&#x27; is already in use" in html
+    assert "continue editing it" not in html
+
+
+def test_a_draft_someone_else_started_is_named_and_linked_only_for_those_who_may_edit_it(
+    client, admin_client, index_page, people, studio, django_user_model
+):
+    first = autosave_new_review(admin_client, index_page, people, studio)
+    contributors = Group.objects.create(name="Contributors")
+    contributors.permissions.add(Permission.objects.get(codename="access_admin"))
+    GroupPagePermission.objects.create(
+        group=contributors, page=index_page, permission=Permission.objects.get(codename="add_page")
+    )
+    user = django_user_model.objects.create_user("newcomer", "n@example.com", "pw")
+    user.groups.add(contributors)
+    client.force_login(user)
+    data = review_form_data(people, studio, sections=[SYNOPSIS, CRITIQUE, FINAL])
+    response = client.post(add_url(index_page), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "A draft with this headline already exists, started by editor-in-chief" in html
+    assert "ask an editor who may edit it to continue it, or change this headline" in html
+    assert reverse("wagtailadmin_pages:edit", args=(first.pk,)) not in html
+    assert ReviewPage.objects.filter(slug="saltwater-hymn").count() == 1
