@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install browser-deps client-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser audit dist matrix host-check bench bench-import bench-renditions fuzz soak backup restore clean
+.PHONY: run serve worker install browser-deps client-deps migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser audit dist matrix host-check bench bench-import bench-embargo bench-renditions fuzz soak backup restore clean
 
 # The virtualenv, with the plugin installed from this checkout in editable mode (the first
 # line of requirements.txt), so the demo site uses it exactly as a host does.
@@ -42,12 +42,17 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 setup: migrate
+	$(PY) manage.py createcachetable  # the cache the server and the worker share (no Redis)
 	$(PY) manage.py setup_site --hostname $(HOST) --port $(PORT)
 	$(PY) manage.py make_demo_posters
 
+# The development server and the task worker (scripts/run.sh): one Ctrl-C stops both.
 run: setup
-	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PY=$(PY) HOST=$(HOST) PORT=$(PORT) scripts/run.sh
+
+# The task worker alone (scheduled go-live and expiry, webhooks, large imports).
+worker: install
+	PY=$(PY) scripts/worker.sh
 
 serve: install
 	PY=$(PY) scripts/serve.sh
@@ -109,6 +114,10 @@ bench: install
 
 bench-import: install
 	$(PY) bench/import_bench.py
+
+# How late 20 scheduled reviews go live under `make run`'s stack (median and worst).
+bench-embargo: install
+	$(PY) bench/embargo.py
 
 # The reader pages under the production serving command (scripts/serve.sh) on throwaway demo
 # data: the Nu Html Checker (0 errors), extruct (Review, Person author, reviewRating,

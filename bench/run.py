@@ -198,6 +198,7 @@ def http_phase(size: int, duration: int, connections: list[int]) -> dict:
         "GUNICORN_BIND": BIND,
         "GUNICORN_WORKERS": "2",
         "GUNICORN_ACCESS_LOG": "",
+        "WORKER": "0",  # no task worker beside gunicorn: it is not what is measured
         "GUNICORN_LOG_LEVEL": "warning",
         # Workers are not recycled during the bench: at cached rates 50,000 requests take a
         # worker about a minute, so recycling would replace every worker the RSS row watches

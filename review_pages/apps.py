@@ -34,7 +34,9 @@ class ReviewPagesConfig(AppConfig):
         images.make_ids_filterable()
         throttle.install()  # before the URL configuration reads Wagtail's password view
         from .api import renditions
+        from .scheduling import hooks as scheduling
         from .webhooks import outbox  # it reads the API's shapes: after the schema wiring
 
         renditions.connect()
         outbox.connect()
+        scheduling.connect()

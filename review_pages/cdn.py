@@ -66,7 +66,7 @@ def credited_purge_urls(entity, kind: str) -> list[str]:
         links = IndexLinks.for_index(index_page, absolute=True)
         urls.append(getattr(links, kind)(entity.slug))
         urls += index_urls(index_page)
-    reviews = ReviewPage.objects.live().public()
+    reviews = ReviewPage.objects.public_now()
     crediting = reviews.crediting_person if kind == "person" else reviews.crediting_studio
     urls += [review.get_full_url() for review in crediting(entity.slug).defer_streamfields()]
     return [url for url in urls if url]
@@ -117,7 +117,7 @@ def every_url() -> list[str]:
     from .models import ReviewIndexPage, ReviewPage
 
     urls = [page.get_full_url() for page in Page.objects.live().defer_streamfields().specific()]
-    reviews = ReviewPage.objects.live().public()
+    reviews = ReviewPage.objects.public_now()
     people = list(reviews.credited_people().values_list("slug", flat=True))
     studios = list(reviews.credited_studios().values_list("slug", flat=True))
     for index_page in ReviewIndexPage.objects.live():

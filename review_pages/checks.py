@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlsplit
 
 from django.apps import apps
@@ -20,6 +21,8 @@ REQUIRED_APPS = {
     "wagtail.snippets": "the people and studios libraries",
 }
 CACHE_APP = "review_pages.cache"
+#: "Whenever": what is scheduled at all, due or not.
+FAR_FUTURE = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 CACHE_MIDDLEWARE = "review_pages.cache.middleware.TaggedResponseCacheMiddleware"
 
 
@@ -151,5 +154,33 @@ def check_webhook_backend(app_configs=None, **kwargs):
             hint=f"Add TASKS[{alias!r}] (the database backend: docs/webhooks.md), or run "
             "`manage.py webhooks deliver` from cron.",
             id="review_pages.W007",
+        )
+    ]
+
+
+@checks.register(checks.Tags.database)
+def check_schedule_backend(app_configs=None, **kwargs):
+    """Reviews are scheduled but no task backend can run the go-live or expiry at its time."""
+    from django.db import DatabaseError
+
+    from . import background
+    from .scheduling import due
+
+    if background.can_run_later():
+        return []
+    try:
+        scheduled = due.expired_pages(FAR_FUTURE).exists() or due.due_revisions(FAR_FUTURE).exists()
+        if not scheduled:
+            return []
+    except DatabaseError:  # not migrated yet
+        return []
+    return [
+        checks.Warning(
+            f"Reviews are scheduled to go live or expire, but TASKS has no backend "
+            f"{background.configured_alias()!r} that can run a task at a given time: they "
+            "wait for `manage.py sweep_schedule` (or Wagtail's publish_scheduled).",
+            hint="Add the database backend (django_tasks_db.DatabaseBackend) under that alias "
+            "and run its worker (docs/scheduling.md).",
+            id="review_pages.W008",
         )
     ]

@@ -83,6 +83,8 @@ def _send_review_change(instance, action: str) -> None:
 
 
 def _published(sender, instance, **kwargs):
+    if not instance.live:
+        return  # Wagtail sends page_published for a revision it only scheduled, too
     if _is_review(instance):
         _send_review_change(instance.specific, PUBLISHED)
     elif _is_index(instance):

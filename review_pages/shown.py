@@ -22,6 +22,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
+from . import clock
+
 #: Lists an answer may show: every live review (front page, feed, sitemap, API listings),
 #: every credited person, every credited studio.
 REVIEWS = "reviews"
@@ -144,7 +146,8 @@ def with_memoised_count(queryset, depends_on: Shown):
     if _keeper is None:
         return queryset
     try:
-        sql, params = queryset.query.sql_with_params()
+        with clock.pinned():  # "now" written as a constant: the key outlives this instant
+            sql, params = queryset.query.sql_with_params()
     except Exception:  # e.g. EmptyResultSet: nothing worth remembering
         return queryset
     digest = hashlib.sha256(repr((sql, params)).encode("utf-8", "surrogatepass")).hexdigest()

@@ -234,6 +234,7 @@ def main() -> int:
             GUNICORN_BIND=f"127.0.0.1:{port}",
             GUNICORN_WORKERS="2",
             GUNICORN_ACCESS_LOG="",
+            WORKER="0",  # the pages are audited; no task worker beside them
             SECRET_KEY="audit-" + "x" * 50,
             ALLOWED_HOSTS="127.0.0.1,localhost",
             DJANGO_SUPERUSER_PASSWORD="audit-only-password",  # noqa: S106 - throwaway

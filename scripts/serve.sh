@@ -26,5 +26,23 @@ export WAGTAILADMIN_BASE_URL=${WAGTAILADMIN_BASE_URL:-http://${GUNICORN_BIND:-12
 "$PY" manage.py migrate --noinput
 "$PY" manage.py createcachetable  # the workers' shared cache when there is no REDIS_URL
 "$PY" manage.py collectstatic --noinput -v0
+# gunicorn and, beside it, the task worker (scripts/worker.sh; WORKER=0: none, e.g. for the
+# benchmarks). One Ctrl-C (or a TERM to this script) stops both.
+stop() {
+  trap - EXIT INT TERM
+  for pid in ${worker:-} ${server:-}; do
+    pkill -TERM -P "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
+trap stop EXIT INT TERM
+if [ "${WORKER:-1}" != "0" ]; then
+  PY="$PY" scripts/worker.sh > >(sed -u 's/^/[worker] /') 2>&1 &
+  worker=$!
+  echo "Task worker running (scheduled go-live and expiry, webhooks, imports): its lines start with [worker]."
+fi
 echo "Serving with gunicorn on http://${GUNICORN_BIND:-127.0.0.1:8000}/ (production settings)"
-exec .venv/bin/gunicorn -c gunicorn.conf.py
+.venv/bin/gunicorn -c gunicorn.conf.py &
+server=$!
+wait "$server"

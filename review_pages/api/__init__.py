@@ -36,9 +36,10 @@ def register_v2_endpoints(router, *, names=V2_ENDPOINTS) -> None:
 def register_v3_routers(api=None) -> None:
     """Add the reviews, people and studios routers to a v3 NinjaAPI (Wagtail's by default),
     once; call it before the API's `.urls` is first read."""
-    from . import images, openapi, v3
+    from . import images, openapi, v3, wiring
 
     images.restrict_v3_images()
+    wiring.restrict_v3_pages()
     if api is None:
         from wagtail.api.v3.api import api
     if id(api) in _registered_v3:

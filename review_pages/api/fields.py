@@ -102,6 +102,6 @@ class FilmographyCreditsField(_WholeObjectField):
 
     def to_representation(self, entity) -> list:
         roles_of = person_filmography if self.kind == "person" else studio_filmography
-        roles = roles_of(entity, ReviewPage.objects.live().public())
+        roles = roles_of(entity, ReviewPage.objects.public_now())
         shown.record(reviews=listed_review_ids(roles))  # unpublishing one changes this
         return shapes.filmography_credits(roles, self.request)

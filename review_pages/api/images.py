@@ -29,7 +29,7 @@ V3_ROUTER_MODULE = "wagtail.images.api.v3.router"
 def shown_images(images):
     """`images` narrowed to those live, public pages show: one query with subqueries (and
     one read of the view restrictions), however many images there are."""
-    reviews = ReviewPage.objects.live().public()
+    reviews = ReviewPage.objects.public_now()
     people = reviews.credited_people().exclude(photo=None).values("photo_id")
     studios = reviews.credited_studios().exclude(logo=None).values("logo_id")
     posters = reviews.exclude(poster=None).values("poster_id")

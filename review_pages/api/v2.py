@@ -35,6 +35,7 @@ from ..models import (
     PreviewGrant,
     PreviewRefused,
     ReviewPage,
+    live_now,
     load_credits,
     publicly_credited,
     restricted_sections,
@@ -60,7 +61,8 @@ from .shapes import PORTRAIT_RENDITION, ShapeContext
 
 
 def public_pages(request, model=Page, sections: list[Page] | None = None):
-    """Live pages outside every private section, under the request's site.
+    """Pages public now (`visibility`: live, not expired) outside every private section,
+    under the request's site.
 
     What Wagtail's `get_public_pages_queryset(request, model).public()` finds (the
     restrictions a request satisfies are excluded by `public()` anyway), with the
@@ -69,7 +71,7 @@ def public_pages(request, model=Page, sections: list[Page] | None = None):
     v2 detail at 10,000 reviews). `sections`: `restricted_sections()` if already read for
     this request. A `site` parameter naming no site raises ValueError.
     """
-    queryset = model._default_manager.all().live()
+    queryset = live_now(model._default_manager.all())
     for section in restricted_sections() if sections is None else sections:
         queryset = queryset.not_descendant_of(section, inclusive=True)
     site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj

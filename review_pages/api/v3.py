@@ -121,8 +121,7 @@ def _reviews():
     """Live, public reviews with their posters; the credits are read once the reviews are
     (`_review_objects`), in one query where prefetching them took five."""
     return (
-        ReviewPage.objects.live()
-        .public()
+        ReviewPage.objects.public_now()
         .select_related("poster")
         .prefetch_related(renditions_prefetch("poster"))
     )
@@ -268,7 +267,7 @@ def _entity_detail(request: HttpRequest, model, kind: str, **lookup) -> dict:
     if entity is None:
         raise Http404(f"No {model._meta.verbose_name} matches the given query.")
     roles_of = person_filmography if kind == "person" else studio_filmography
-    roles = roles_of(entity, ReviewPage.objects.live().public())
+    roles = roles_of(entity, ReviewPage.objects.public_now())
     _record_entities(kind, [entity.pk])
     shown.record(reviews=listed_review_ids(roles))
     links = IndexLinks.for_site(request, absolute=True)

@@ -99,3 +99,33 @@ def register_before_pages_router() -> None:
 def uninstall_pages_router_hook() -> None:
     if _pages_router_hook in sys.meta_path:
         sys.meta_path.remove(_pages_router_hook)
+
+
+def restrict_v3_pages() -> None:
+    """Wagtail's v3 pages router (listing, detail, `find/`): anonymous requests see only
+    pages that are public now (`visibility`: an expired page is gone from its expiry time,
+    before Wagtail's scheduler withdraws it).
+
+    Its views read `get_pages_queryset(request, ...)` from their module at each request, so
+    the module's function is wrapped (idempotent), as `images.restrict_v3_images` does.
+    """
+    import functools
+    import importlib
+
+    from ..models import live_now
+
+    router = importlib.import_module(PAGES_ROUTER_MODULE)
+    original = router.get_pages_queryset
+    if getattr(original, "review_pages_public", False):
+        return
+
+    @functools.wraps(original)
+    def get_pages_queryset(request, *args, **kwargs):
+        queryset = original(request, *args, **kwargs)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:  # a bearer token's admin tier
+            return queryset
+        return live_now(queryset)
+
+    get_pages_queryset.review_pages_public = True
+    router.get_pages_queryset = get_pages_queryset

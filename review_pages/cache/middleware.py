@@ -218,13 +218,29 @@ def _answering(entry, address: str):
     return entry
 
 
+def _before_next_expiry(entry) -> bool:
+    """Whether no review has expired since the answer was stored: from a review's expiry
+    time, no answer stored while it was public is served (nothing has to run for that)."""
+    fresh_until = entry.get("fresh_until")
+    return fresh_until is None or time.time() < fresh_until
+
+
 def _is_fresh(cache, entry) -> bool:
-    return _is_answer(entry) and store.versions_of(cache, entry["tags"]) == entry["tags"]
+    return (
+        _is_answer(entry)
+        and _before_next_expiry(entry)
+        and store.versions_of(cache, entry["tags"]) == entry["tags"]
+    )
 
 
 def _may_serve_stale(entry) -> bool:
     limit = float(reviews_settings.CACHE_STALE_SECONDS)
-    return _is_answer(entry) and limit > 0 and time.time() - entry["stored_at"] <= limit
+    return (
+        _is_answer(entry)
+        and limit > 0
+        and time.time() - entry["stored_at"] <= limit
+        and _before_next_expiry(entry)
+    )
 
 
 class TaggedResponseCacheMiddleware:
@@ -348,6 +364,7 @@ class TaggedResponseCacheMiddleware:
             # read may predate the change, so it is not stored.
             if all(version is not None and version <= began_at for version in versions.values()):
                 entry = self._freeze(request, response, versions)
+                entry["fresh_until"] = store.next_expiry()
                 if address is not None:
                     if (
                         encoding.stored_bytes(entry["body"])

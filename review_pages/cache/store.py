@@ -34,6 +34,7 @@ VALUE_PREFIX = "value:"
 #: frees the memory of values whose versions are gone.
 VALUE_SECONDS = 24 * 60 * 60
 COUNTER_KEY = "tagv-counter"
+NEXT_EXPIRY = "next-expiry"
 #: Every stored answer and value carries this tag: `invalidate_all()` empties the cache.
 ALL = cache_tags.ALL
 
@@ -155,6 +156,9 @@ def memoise(name: str, compute: Callable[[], T], depends_on: Shown) -> T:
         if any(version is None for version in versions.values()):
             return compute()  # a cache that stores nothing (e.g. Redis down, exceptions off)
         key = VALUE_PREFIX + name + ":" + ",".join(f"{tag}={versions[tag]}" for tag in tags)
+        if cache_tags.REVIEW_LIST in tags and name != NEXT_EXPIRY:
+            # Which reviews are public also changes with the clock, at the next expiry.
+            key += f":until={next_expiry()}"
         found = cache.get(key, _MISSING)
     except Exception:
         logger.warning("Cache unavailable; computing %s", name, exc_info=True)
@@ -166,4 +170,30 @@ def memoise(name: str, compute: Callable[[], T], depends_on: Shown) -> T:
         cache.set(key, value, timeout=VALUE_SECONDS)
     except Exception:
         logger.warning("Could not store %s in cache", name, exc_info=True)
+    return value
+
+
+def next_expiry() -> float | None:
+    """When the next review that is live now expires (seconds since the epoch), or None.
+
+    Stored answers are not served from then on (`middleware`), so an expiry takes effect to
+    the second whether or not a worker has withdrawn the page yet. Memoised with the list of
+    reviews (a publication that sets or moves an expiry changes it); once that time has
+    passed it is read again until a change replaces it (the worker's withdrawal does)."""
+    from django.utils import timezone
+
+    from ..models import ReviewPage
+
+    def compute() -> float | None:
+        at = (
+            ReviewPage.objects.filter(live=True, expire_at__gt=timezone.now())
+            .order_by("expire_at")
+            .values_list("expire_at", flat=True)
+            .first()
+        )
+        return at.timestamp() if at is not None else None
+
+    value = memoise(NEXT_EXPIRY, compute, Shown(lists={cache_tags.REVIEW_LIST}))
+    if value is not None and value <= time.time():
+        value = compute()
     return value

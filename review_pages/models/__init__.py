@@ -25,6 +25,8 @@ from .review import (
     restricted_sections,
     shown_ids,
 )
+from .scheduling import ScheduleSweep
+from .visibility import is_live_now, live_now, live_now_q
 from .webhooks import EVENTS as WEBHOOK_EVENTS
 from .webhooks import WebhookDelivery, WebhookEndpoint
 
@@ -37,6 +39,7 @@ __all__ = [
     "PreviewRefused",
     "REVIEW_API_FIELDS",
     "STUDIO_CREDITS",
+    "ScheduleSweep",
     "Takedown",
     "WEBHOOK_EVENTS",
     "WebhookDelivery",
@@ -49,6 +52,9 @@ __all__ = [
     "ReviewProductionCompany",
     "ReviewWriter",
     "ending_takedown",
+    "is_live_now",
+    "live_now",
+    "live_now_q",
     "load_credits",
     "load_listing_data",
     "performer_ids",

@@ -30,6 +30,7 @@ from ..links import IndexLinks, PublicURLMixin
 from ..text import plain_text
 from .previews import PreviewGrant, PreviewRefused
 from .review import MPARating, ReviewPage, load_listing_data
+from .visibility import LiveNowPageMixin
 
 
 def shown_critics(reviews) -> set[int]:
@@ -37,7 +38,7 @@ def shown_critics(reviews) -> set[int]:
     return {review.author_id for review in reviews if review.author_id}
 
 
-class ReviewIndexPage(PublicURLMixin, RoutablePageMixin, Page):
+class ReviewIndexPage(LiveNowPageMixin, PublicURLMixin, RoutablePageMixin, Page):
     """The front page: latest reviews, filmographies, the feed and search.
 
     It can go anywhere in a site's tree (the site root, or under the host's home page); its
@@ -54,10 +55,9 @@ class ReviewIndexPage(PublicURLMixin, RoutablePageMixin, Page):
         verbose_name = "review index page"
 
     def reviews(self):
-        """Live, public reviews under this page, newest first."""
+        """The reviews under this page that are public now, newest first."""
         return (
-            ReviewPage.objects.live()
-            .public()
+            ReviewPage.objects.public_now()
             .descendant_of(self)
             .order_by("-first_published_at", "-pk")
         )

@@ -52,6 +52,7 @@ from .credits import (
     read_credits,
 )
 from .previews import PreviewGrant
+from .visibility import LiveNowPageMixin, live_now_q
 
 MPARating = models.TextChoices(
     "MPARating", [(code.replace("-", "_"), (code, label)) for code, label in MPA_RATINGS.items()]
@@ -118,6 +119,11 @@ def restricted_sections() -> list[Page]:
 
 
 class ReviewPageQuerySet(PageQuerySet):
+    def public_now(self):
+        """What readers and apps see: live now (go-live reached, not expired) and outside
+        every private section. The one rule (`visibility`), for every surface."""
+        return self.filter(live_now_q()).public()
+
     def private_q(self):
         """Wagtail's, with the private sections read by `restricted_sections`."""
         q = Q()
@@ -267,7 +273,7 @@ def shown_ids(reviews) -> tuple[set[int], set[int]]:
     return person_ids, studio_ids
 
 
-class ReviewPage(PublicURLMixin, Page):
+class ReviewPage(LiveNowPageMixin, PublicURLMixin, Page):
     """One film review: its facts, its credits and its sections."""
 
     film_title = models.CharField(
@@ -447,6 +453,9 @@ class ReviewPage(PublicURLMixin, Page):
         index.SearchField("body"),
         index.FilterField("mpa_rating"),
         index.FilterField("release_date"),
+        # "Public now" (`visibility`) filters searches by the schedule too.
+        index.FilterField("go_live_at"),
+        index.FilterField("expire_at"),
         index.RelatedFields(
             "directors", [index.RelatedFields("person", [index.SearchField("name")])]
         ),
@@ -550,12 +559,12 @@ class ReviewPage(PublicURLMixin, Page):
 
 
 def publicly_credited(kind: str):
-    """The people (`kind="person"`) or studios (`"studio"`) credited on at least one live,
-    public review: the only ones the public APIs list, search and serve.
+    """The people (`kind="person"`) or studios (`"studio"`) credited on at least one review
+    that is public now: the only ones the public APIs list, search and serve.
 
     One query (subqueries inside), plus Wagtail's read of the view restrictions. A person
     credited only on a draft, an unpublished revision or a password- or login-restricted
     review is not among them.
     """
-    reviews = ReviewPage.objects.live().public()
+    reviews = ReviewPage.objects.public_now()
     return reviews.credited_people() if kind == "person" else reviews.credited_studios()

@@ -3,10 +3,14 @@ only once a live, public review shows them.
 
 Each state is tried on its own: credited only on a never-published draft, only in an
 unpublished revision of a live review, only on a password-protected review, only on a
-login-only review; and a poster of a live review kept in a private collection.
+login-only review, only on a live review whose expiry time has passed (no worker has
+withdrawn it yet); and a poster of a live review kept in a private collection.
 """
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from review_pages.models import ReviewCastMember, ReviewPage
@@ -15,7 +19,7 @@ from tests.support.images import make_image
 
 pytestmark = pytest.mark.django_db
 
-STATES = ["draft", "revision", "password", "login"]
+STATES = ["draft", "revision", "password", "login", "expired"]
 
 
 @pytest.fixture
@@ -46,6 +50,9 @@ def hide(state, make_review, person, studio, poster):
         poster=poster,
         live=state != "draft",
     )
+    if state == "expired":  # its time has passed; Wagtail's scheduler has not run
+        expired_at = timezone.now() - datetime.timedelta(minutes=1)
+        ReviewPage.objects.filter(pk=review.pk).update(expire_at=expired_at)
     if state in ("password", "login"):
         PageViewRestriction.objects.create(
             page=review,

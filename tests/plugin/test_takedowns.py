@@ -171,9 +171,7 @@ def test_an_editors_preview_token_ends_too_and_its_next_refresh_works(
     ReviewPage.objects.get(pk=review.pk).unpublish()
 
     assert client.get(V3, {"token": before.token}).status_code == 403
-    again = PreviewGrant.for_editor(
-        ReviewPage.objects.get(pk=review.pk), seconds=600, user=editor
-    )
+    again = PreviewGrant.for_editor(ReviewPage.objects.get(pk=review.pk), seconds=600, user=editor)
     assert again.pk == before.pk  # the same grant, renewed: issued again now
     assert client.get(V3, {"token": again.token}).status_code == 200
 
@@ -247,9 +245,7 @@ def test_a_token_read_costs_the_same_queries_whatever_the_pages_history(client, 
         ReviewPage.objects.get(pk=review.pk).unpublish()
         publish(ReviewPage.objects.get(pk=review.pk))
         PreviewGrant.share(ReviewPage.objects.get(pk=review.pk), seconds=60)
-    Page.objects.filter(pk=review.pk).update(
-        expire_at=timezone.now() + datetime.timedelta(days=1)
-    )
+    Page.objects.filter(pk=review.pk).update(expire_at=timezone.now() + datetime.timedelta(days=1))
     latest = PreviewGrant.share(ReviewPage.objects.get(pk=review.pk), seconds=3600)
 
     assert PageTakedown.objects.filter(page_id=review.pk).count() == 5

@@ -192,9 +192,7 @@ def test_a_published_review_is_sent_as_the_api_shows_it(
     director = person_factory(name="Seen Director")
     review = credit(ReviewPageFactory(parent=index_page, live=False), directors=[director])
 
-    sent = delivered(
-        receiver, django_capture_on_commit_callbacks, lambda: publish(review)
-    )
+    sent = delivered(receiver, django_capture_on_commit_callbacks, lambda: publish(review))
 
     assert [event["event"] for event in sent] == ["review.published"]
     assert sent[0]["data"] == client.get(f"/api/v3/reviews/{review.pk}/").json()
