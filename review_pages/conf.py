@@ -90,6 +90,14 @@ DEFAULTS: dict[str, Any] = {
     # withdraws whatever is due this often too (seconds), so that nothing depends on one
     # task being delivered.
     "SCHEDULE_SWEEP_SECONDS": 60,
+    # The admin's import (docs/importing.md): the most files one upload may hold (Django's
+    # DATA_UPLOAD_MAX_NUMBER_FILES must allow as many); the largest upload imported while
+    # the editor waits, in files and in bytes (a larger one runs as a background task on
+    # TASK_BACKEND, with a progress page); the most bytes "Check" reads while they wait.
+    "IMPORT_MAX_FILES": 100,
+    "IMPORT_INLINE_MAX_FILES": 20,
+    "IMPORT_INLINE_MAX_BYTES": 1024 * 1024,
+    "IMPORT_CHECK_MAX_BYTES": 8 * 1024 * 1024,
 }
 
 

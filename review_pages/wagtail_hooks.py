@@ -84,3 +84,28 @@ def webhook_urls():
     from .webhooks import admin
 
     return admin.urls()
+
+
+# Importing plain-text reviews from the admin (review_pages.importing.admin), beside Reviews.
+
+
+@hooks.register("register_admin_urls")
+def import_urls():
+    from .importing.admin import views
+
+    return views.urls()
+
+
+@hooks.register("register_admin_menu_item")
+def import_menu_item():
+    from .importing.admin import views
+
+    return views.menu_item()
+
+
+@hooks.register("register_permissions")
+def import_permission():
+    """Offered in Wagtail's group editor (Settings → Groups)."""
+    from .importing.admin import access
+
+    return access.permissions()

@@ -6,6 +6,7 @@ import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
@@ -53,20 +54,44 @@ def read_regular_file(path: Path, limit: int) -> bytes:
             raise ImportRefused(f"is {kind}, not a regular file")
         data = file.read(limit + 1)
     if len(data) > limit:
-        raise ImportRefused(f"too large for a review (more than {limit:,} bytes)")
+        raise too_large(limit)
+    return data
+
+
+def too_large(limit: int) -> ImportRefused:
+    return ImportRefused(f"too large for a review (more than {limit:,} bytes)")
+
+
+def read_review_bytes(path: Path) -> bytes:
+    """The bytes of a file that may be a review (at most MAX_FILE_BYTES of a regular file),
+    or ImportRefused."""
+    try:
+        if path.is_dir():
+            raise ImportRefused("is a directory, not a file")
+        return read_regular_file(path, MAX_FILE_BYTES)
+    except FileNotFoundError:
+        raise ImportRefused("no such file") from None
+    except OSError as error:
+        raise ImportRefused(f"cannot be read ({error.strerror or error})") from None
+
+
+def read_upload(upload: BinaryIO) -> bytes:
+    """At most MAX_FILE_BYTES of an uploaded file (the admin's import), or ImportRefused,
+    by the same limit as a file on disk."""
+    data = upload.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large(MAX_FILE_BYTES)
     return data
 
 
 def read_review_text(path: Path) -> str:
     """The file's text, or ImportRefused for what cannot be a plain-text review."""
-    try:
-        if path.is_dir():
-            raise ImportRefused("is a directory, not a file")
-        data = read_regular_file(path, MAX_FILE_BYTES)
-    except FileNotFoundError:
-        raise ImportRefused("no such file") from None
-    except OSError as error:
-        raise ImportRefused(f"cannot be read ({error.strerror or error})") from None
+    return review_text(read_review_bytes(path))
+
+
+def review_text(data: bytes) -> DecodedText:
+    """The text of a file's bytes, or ImportRefused: empty, binary, or in no encoding read
+    confidently (see `decode_review_bytes`)."""
     if not data.strip():
         raise ImportRefused("empty file")
     if b"\x00" in data:

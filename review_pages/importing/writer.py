@@ -71,7 +71,7 @@ from ..rules import (
     body_cost_problems,
     body_publication_problems,
 )
-from .files import ImportRefused, read_review_text
+from .files import ImportRefused, read_review_bytes, review_text
 from .indexing import deferred_indexing
 from .parser import ParsedReview, ReviewFormatError, paragraphs_to_html, parse_review
 
@@ -126,6 +126,7 @@ class ImportOutcome:
     status: str  # one of STATUSES
     message: str = ""  # the reason when refused, a note otherwise
     page_id: int | None = None
+    film_title: str = ""  # the film the file reviews, once parsed
 
     def __str__(self) -> str:
         if self.status == REFUSED:
@@ -469,11 +470,20 @@ class ReviewImporter:
     def import_path(self, path: str | Path) -> ImportOutcome:
         path = Path(path)
         try:
-            text = read_review_text(path)
+            data = read_review_bytes(path)
+        except ImportRefused as error:
+            return ImportOutcome(str(path), REFUSED, str(error))
+        return self.import_bytes(data, source=str(path))
+
+    def import_bytes(self, data: bytes, *, source: str) -> ImportOutcome:
+        """A file's bytes (read from disk, or uploaded in the admin): the same refusals
+        (empty, binary, encoding, format) and the same writing either way."""
+        try:
+            text = review_text(data)
             review = parse_review(text, body_caps())
         except (ImportRefused, ReviewFormatError) as error:
-            return ImportOutcome(str(path), REFUSED, str(error))
-        outcome = self.import_review(review, source=str(path))
+            return ImportOutcome(source, REFUSED, str(error))
+        outcome = self.import_review(review, source=source)
         encoding = getattr(text, "encoding", "utf-8")
         if outcome.status != REFUSED and encoding != "utf-8":
             note = "; ".join(filter(None, [f"decoded as {encoding}", outcome.message]))
@@ -488,9 +498,10 @@ class ReviewImporter:
         return self.import_review(review, source=source)
 
     def import_review(self, review: ParsedReview, *, source: str = "<review>") -> ImportOutcome:
+        film = review.film_title
         problems = review_problems(review, publish=self.publish)
         if problems:
-            return ImportOutcome(source, REFUSED, "; ".join(problems))
+            return ImportOutcome(source, REFUSED, "; ".join(problems), film_title=film)
         new_people: dict[str, int] = {}
         new_studios: dict[str, int] = {}
         to_index: list[int] = []
@@ -501,11 +512,12 @@ class ReviewImporter:
                 if self.index_batch == 1:
                     index_reviews(to_index)  # in the file's transaction, as a page's save
         except ImportRefused as error:
-            return ImportOutcome(source, REFUSED, str(error))
+            return ImportOutcome(source, REFUSED, str(error), film_title=film)
         except ValidationError as error:
-            return ImportOutcome(source, REFUSED, "; ".join(error.messages))
+            return ImportOutcome(source, REFUSED, "; ".join(error.messages), film_title=film)
         except DatabaseError as error:
-            return ImportOutcome(source, REFUSED, f"the database refused it ({error})")
+            refusal = f"the database refused it ({error})"
+            return ImportOutcome(source, REFUSED, refusal, film_title=film)
         # Committed: what this file created may now be reused by the next ones.
         self._people.update(new_people)
         self._studios.update(new_studios)
@@ -514,7 +526,7 @@ class ReviewImporter:
             self._pending_index += to_index
             if len(self._pending_index) >= self.index_batch:
                 self.flush_indexing()
-        return ImportOutcome(source, status, note, page_id)
+        return ImportOutcome(source, status, note, page_id, film)
 
     # -- one file, inside its transaction --------------------------------------------------
 

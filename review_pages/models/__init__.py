@@ -10,6 +10,7 @@ from .credits import (
     ReviewWriter,
 )
 from .index import ReviewIndexPage
+from .imports import ReviewImport, ReviewImportFile
 from .previews import PageTakedown, PreviewGrant, PreviewRefused, Takedown, ending_takedown
 from .review import (
     REVIEW_API_FIELDS,
@@ -47,6 +48,8 @@ __all__ = [
     "ReviewCastMember",
     "ReviewDirector",
     "ReviewIndexPage",
+    "ReviewImport",
+    "ReviewImportFile",
     "ReviewPage",
     "ReviewPageQuerySet",
     "ReviewProductionCompany",

@@ -1,25 +1,16 @@
 """`manage.py import_reviews PATH [PATH ...]`: plain-text reviews into review pages.
 
-A thin shell around `review_pages.importing`: arguments, one line per file, a summary,
-exit status 1 when any file was refused.
+A thin shell around `review_pages.importing.batch.run_import` (the admin's import page runs
+the same): arguments, one line per file, a summary, exit status 1 when any file was refused.
 """
 
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from review_pages.importing.batch import ReviewSource, run_import
 from review_pages.importing.files import collect_review_files
-from review_pages.importing.writer import (
-    IMPORTED,
-    INDEX_BATCH,
-    REFUSED,
-    STATUSES,
-    UNCHANGED,
-    UPDATED,
-    ReviewImporter,
-    default_review_index,
-    refresh_query_statistics,
-)
+from review_pages.importing.writer import REFUSED, ImportOutcome, default_review_index
 from review_pages.models import ReviewIndexPage
 
 PROGRESS_MIN_FILES = 20
@@ -52,37 +43,34 @@ class Command(BaseCommand):
         files = collect_review_files(options["paths"])
         if not files:
             raise CommandError("No review files found (a folder is read for its *.txt files).")
-        importer = ReviewImporter(
+        progress = self.stdout.isatty() and len(files) > PROGRESS_MIN_FILES
+        done = 0
+
+        def report(outcome: ImportOutcome) -> None:
+            nonlocal done
+            done += 1
+            if progress:
+                self.stdout.write("\r\033[K", ending="")
+            style = self.style.ERROR if outcome.status == REFUSED else str
+            self.stdout.write(style(str(outcome)))
+            if progress:
+                self.draw_progress(done, len(files))
+
+        summary = run_import(
+            (ReviewSource.from_path(path) for path in files),
             parent,
             publish=options["publish"],
             dry_run=options["dry_run"],
-            index_batch=INDEX_BATCH,
+            on_outcome=report,
         )
-        counts = dict.fromkeys(STATUSES, 0)
-        progress = self.stdout.isatty() and len(files) > PROGRESS_MIN_FILES
-        with importer:  # indexes what is still pending, even after an interruption
-            for done, path in enumerate(files, start=1):
-                outcome = importer.import_path(path)
-                counts[outcome.status] += 1
-                if progress:
-                    self.stdout.write("\r\033[K", ending="")
-                style = self.style.ERROR if outcome.status == REFUSED else str
-                self.stdout.write(style(str(outcome)))
-                if progress:
-                    self.draw_progress(done, len(files))
         if progress:
             self.stdout.write("\r\033[K", ending="")
-        if counts[IMPORTED] + counts[UPDATED] and not options["dry_run"]:
-            refresh_query_statistics()
-        summary = (
-            f"{counts[IMPORTED]} imported, {counts[UPDATED]} updated, "
-            f"{counts[UNCHANGED]} unchanged, {counts[REFUSED]} refused"
-        )
+        line = str(summary)
         if options["dry_run"]:
-            summary += " (dry run: nothing was written)"
-        self.stdout.write(summary)
-        if counts[REFUSED]:
-            raise CommandError(f"{counts[REFUSED]} of {len(files)} files refused.", returncode=1)
+            line += " (dry run: nothing was written)"
+        self.stdout.write(line)
+        if summary.refused:
+            raise CommandError(f"{summary.refused} of {len(files)} files refused.", returncode=1)
 
     def parent_page(self, page_id: int | None) -> ReviewIndexPage:
         if page_id is None:
