@@ -580,3 +580,42 @@ def test_an_anonymous_bulk_action_is_sent_to_log_in(client, make_review):
     response = client.post(f"{url}?id={draft.pk}")
     assert response.status_code == 302 and "login" in response["Location"]
     assert not fresh(draft).live
+
+
+def test_the_report_and_the_confirmation_escape_a_reviews_title(
+    client, login, moderators, make_review
+):
+    login(moderators)
+    draft = make_review(
+        film_title="<i>Bold</i> Move", title="<i>Bold</i> Move: a review", live=False
+    )
+    confirm, response = bulk(client, "publish", [draft])
+    assert "<i>Bold</i>" not in confirm and "&lt;i&gt;Bold&lt;/i&gt; Move: a review" in confirm
+    html = response.content.decode()
+    assert "<i>Bold</i>" not in html and "Published: ‘&lt;i&gt;Bold&lt;/i&gt; Move’." in html
+
+
+def test_bulk_schedule_by_a_moderator_under_a_workflow_schedules_directly(
+    client, login, moderators, workflow, make_review
+):
+    login(moderators)
+    draft = make_review(film_title="Moderator Schedules", live=False)
+    when = later(days=1).replace(microsecond=0, second=0)
+    field = timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+    _, response = bulk(client, "schedule", [draft], {"go_live_at": field})
+    draft = fresh(draft)
+    assert draft.scheduled_revision.approved_go_live_at == when
+    assert draft.current_workflow_state is None and not draft.live
+
+
+def test_a_review_locked_by_someone_else_is_left_alone(
+    client, login, moderators, make_review, django_user_model
+):
+    draft = make_review(film_title="Being Edited", live=False)
+    other = django_user_model.objects.create_user("writer", "w@example.com", "pw")
+    ReviewPage.objects.filter(pk=draft.pk).update(locked=True, locked_by=other)
+    login(moderators)
+    confirm, response = bulk(client, "publish", [draft])
+    assert "it is locked by writer" in confirm
+    assert not fresh(draft).live
+    assert "Not published: it is locked by writer: ‘Being Edited’." in said(response)
