@@ -9,8 +9,8 @@ from .credits import (
     ReviewProductionCompany,
     ReviewWriter,
 )
-from .index import ReviewIndexPage
 from .imports import ReviewImport, ReviewImportFile
+from .index import ReviewIndexPage
 from .previews import PageTakedown, PreviewGrant, PreviewRefused, Takedown, ending_takedown
 from .review import (
     REVIEW_API_FIELDS,
