@@ -32,6 +32,8 @@ from django.utils import timezone
 from wagtail.models import Revision, WorkflowState
 from wagtail.utils.timestamps import render_timestamp
 
+from ..models.visibility import expiry_passed_q, is_live_now
+
 #: Filter value -> what the filter is called (the status column says the same, with the
 #: go-live time of a scheduled review and "live + " before a live review's pending change).
 STATUSES = {
@@ -52,7 +54,7 @@ def _page_id():
 def expired_q(now: datetime.datetime) -> Q:
     """Withdrawn by Wagtail at its expiry, or live with its expiry time passed (Wagtail's
     `publish_scheduled` has not run yet, but readers no longer see it)."""
-    return Q(expired=True) | Q(live=True, expire_at__lte=now)
+    return Q(expired=True) | (Q(live=True) & expiry_passed_q(now))
 
 
 def with_desk_state(queryset: QuerySet, now: datetime.datetime | None = None) -> QuerySet:
@@ -123,4 +125,4 @@ def status_label(review, now: datetime.datetime | None = None) -> str:
 
 
 def _live_now(review, now: datetime.datetime) -> bool:
-    return review.live and (review.expire_at is None or review.expire_at > now)
+    return is_live_now(review, now)

@@ -38,6 +38,12 @@ def live_now_q(now: datetime.datetime | None = None, prefix: str = "") -> Q:
     )
 
 
+def expiry_passed_q(now: datetime.datetime | None = None, prefix: str = "") -> Q:
+    """Its expiry time has come (withdrawn by Wagtail or not yet): the other side of
+    `live_now_q`'s expiry condition, for the editors' desk."""
+    return Q(**{f"{prefix}expire_at__lte": now or clock.Now()})
+
+
 def live_now(queryset, now: datetime.datetime | None = None):
     """`queryset` narrowed to pages live now, in a form its search can still filter by: the
     columns themselves when its model indexes them as filter fields, else the ids of the
