@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 
 import pytest
 from django.core.management import call_command
@@ -330,3 +331,37 @@ def test_sweep_schedule_does_what_is_due_and_starts_the_sweep(make_review):
     assert "Started the periodic sweep." in out.getvalue()
     assert ReviewPage.objects.get(pk=review.pk).expired
     assert len(enqueued(SWEEP_TASK)) == 1
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the RQ backend needs REDIS_URL")
+@pytest.mark.django_db(transaction=True)
+def test_on_rq_the_go_live_waits_in_rqs_scheduled_registry_for_its_time(make_review):
+    import django_rq
+    from django.test import override_settings
+
+    rq_settings = {
+        "RQ_QUEUES": {"default": {"URL": os.environ["REDIS_URL"]}},
+        "TASKS": {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+            "review_pages_webhooks": {"BACKEND": "django_tasks_rq.RQBackend"},
+        },
+    }
+    with override_settings(**rq_settings):
+        queue = django_rq.get_queue("default")
+        queue.empty()
+        registry = queue.scheduled_job_registry
+        for job_id in registry.get_job_ids():
+            registry.remove(job_id, delete_job=True)
+        draft = make_review(film_title="Through Redis, Later", live=False)
+        at = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
+        review = ReviewPage.objects.get(pk=draft.pk)
+        review.go_live_at = at
+        review.save_revision().publish()  # committed: the task is enqueued on RQ
+
+        jobs = [queue.fetch_job(job_id) for job_id in registry.get_job_ids()]
+        by_task = {job.func_name.rsplit(".", 1)[-1]: job for job in jobs}
+        assert queue.count == 0  # nothing runs before its time
+        assert registry.get_scheduled_time(by_task["go_live"]) == at
+        assert "sweep" in by_task  # the periodic sweep beside it
+        for job_id in registry.get_job_ids():
+            registry.remove(job_id, delete_job=True)
