@@ -78,12 +78,13 @@ def is_public(address: IPAddress) -> bool:
     if isinstance(address, ipaddress.IPv6Address):
         embedded = embedded_ipv4(address)
         if embedded:
-            # The IPv6 form reaches the IPv4 address it carries: that one decides. (Python
-            # calls ::ffff:0:0/96 private whatever it carries, and 6to4 global whatever it
-            # carries.) Teredo's prefix is never global (2001::/32): refused below as well.
+            # The IPv6 form reaches the IPv4 address it carries: that one decides, the same
+            # on every Python (3.11 calls 6to4 global whatever it carries, 3.13 private;
+            # both call ::ffff:0:0/96 private). Teredo's prefix is never global (2001::/32):
+            # refused below even when what it carries is public.
             if not all(is_public(inner) for inner in embedded):
                 return False
-            if address.ipv4_mapped is not None or address in NAT64:
+            if address.teredo is None:
                 return True
     if any(address in network for network in NOT_GLOBAL if network.version == address.version):
         return False
