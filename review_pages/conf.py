@@ -51,6 +51,16 @@ DEFAULTS: dict[str, Any] = {
     # Purge the filmographies, front page and feed from Wagtail's frontend cache (a CDN) when
     # a review changes; needs WAGTAILFRONTENDCACHE.
     "CDN_PURGE": False,
+    # HTTP caching headers of public anonymous answers (`review_pages.http_caching`): how
+    # long a browser (max-age) and a shared cache such as a CDN (s-maxage) may keep one, and
+    # how long after that they may still serve it while fetching it again. With CDN_PURGE,
+    # the addresses the purge names (the plugin's pages, feed and filmographies and the
+    # sitemap, without a query string) may stay in the CDN HTTP_S_MAXAGE_PURGED. No age
+    # reaches past the next expiry of a live review.
+    "HTTP_MAX_AGE": 60,
+    "HTTP_S_MAXAGE": 60,
+    "HTTP_S_MAXAGE_PURGED": 6 * 3600,
+    "HTTP_STALE_WHILE_REVALIDATE": 30,
     # Page passwords (Wagtail's password form): wrong passwords allowed per client address
     # and page before the form answers 429, and for how long (0 attempts: no limit).
     "PASSWORD_ATTEMPTS": 10,

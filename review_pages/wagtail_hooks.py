@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
+from . import http_caching
 from .desk.admin import ReviewDeskAdmin
 from .desk.bulk_actions import BULK_ACTIONS
 from .models import ReviewPage
@@ -26,6 +27,11 @@ def warn_when_not_eligible_for_rich_results(request, page):
         problems = rich_result_problems(page.specific)
         if problems:
             messages.warning(request, rich_result_warning(problems))
+
+
+# HTTP caching headers on the plugin's pages (review_pages.http_caching): how long a browser
+# and a CDN may keep a review, a front page, a filmography, the feed, a search.
+hooks.register("on_serve_page", http_caching.on_serve_page)
 
 
 # Share links of a review's draft (review_pages.previews): in the page's header menu and its

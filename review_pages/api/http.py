@@ -1,6 +1,8 @@
 """What every API answer gets from the plugin's URL include: ETags (and 304 answers), the
 NUL-character guard (`compat.refuse_nul_characters`), checked searches
-(`compat.checked_search`), and on v3 a problem+json body for every 4xx answer.
+(`compat.checked_search`), HEAD answered as GET on every route, the caching headers
+(`http_caching`: `Cache-Control`, `Vary: Authorization`), and on v3 a problem+json body for
+every 4xx answer.
 
 Applied by wrapping each view of the included URL patterns (Wagtail's own endpoints
 included), so a host needs no middleware.
@@ -16,6 +18,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, re_path, resolve
 from django.utils.cache import get_conditional_response, set_response_etag
 
 from ..compat import checked_search, problem_response, refuse_nul_characters
+from ..http_caching import cache_headers
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -40,6 +43,25 @@ def with_etag(view):
         return get_conditional_response(request, etag=response["ETag"], response=response)
 
     return conditional
+
+
+def head_as_get(view):
+    """`view`, a HEAD request made as a GET: the same status and headers (ETag, caching,
+    type, length) on every route, DRF's and ninja's alike (ninja answers 405 to a method an
+    operation does not name). The server sends no body (Django's runserver and test client,
+    gunicorn), as for any Django view answering HEAD as GET."""
+
+    @functools.wraps(view)
+    def answering_head(request, *args, **kwargs):
+        if request.method != "HEAD":
+            return view(request, *args, **kwargs)
+        request.method = "GET"
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            request.method = "HEAD"
+
+    return answering_head
 
 
 def as_problem_json(view):
@@ -107,12 +129,14 @@ def guard(patterns, *, problem_json: bool = False, private: bool = False) -> lis
                 )
             )
         elif isinstance(item, URLPattern):
-            view = checked_search(with_etag(item.callback), problem_json=problem_json)
+            view = checked_search(with_etag(head_as_get(item.callback)), problem_json=problem_json)
             view = refuse_nul_characters(view, problem_json=problem_json)
             if problem_json:
                 view = as_problem_json(view)
             if private or item.name in PRIVATE_VIEWS:
                 view = no_store(view)
+            # Tokens (Wagtail's v3 bearer tokens) may see more than the public answer.
+            view = cache_headers(view, varies_by=("Authorization",))
             guarded.append(URLPattern(item.pattern, view, item.default_args, item.name))
         else:
             guarded.append(item)

@@ -2,8 +2,9 @@
 
     path("api/", include("review_pages.api.urls")),   # before Wagtail's catch-all
 
-Every view answers with an ETag (304 on `If-None-Match`) and refuses NUL characters with a
-400 (`api.http`). v3 is Wagtail 8's own API, with the plugin's routers added.
+Every view answers with an ETag (304 on `If-None-Match`) and caching headers, answers HEAD
+as GET, and refuses NUL characters with a 400 (`api.http`). v3 is Wagtail 8's own API, with
+the plugin's routers added.
 """
 
 from django.urls import path

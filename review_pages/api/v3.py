@@ -33,6 +33,7 @@ from ..models import (
 )
 from . import schemas, shapes
 from .paging import listing_links
+from .parameters import refuse_unknown_parameters
 from .v2 import record_reviews, renditions_prefetch
 
 NAMESPACE = "wagtailapi_v3"
@@ -314,7 +315,8 @@ def studio_by_slug(request: HttpRequest, slug: str):
 
 def make_routers() -> dict[str, Router]:
     """The plugin's v3 routers, by mount point, made anew for each API (a ninja router
-    belongs to one API, so a site can add them to an API of its own)."""
+    belongs to one API, so a site can add them to an API of its own). Each operation
+    refuses a query parameter it does not declare (`parameters`)."""
     reviews = Router(tags=["reviews"])
     people = Router(tags=["people"])
     studios = Router(tags=["studios"])
@@ -376,4 +378,7 @@ def make_routers() -> dict[str, Router]:
         url_name="studio_by_slug",
         operation_id="studios_by_slug",
     )(studio_by_slug)
-    return {"/reviews/": reviews, "/people/": people, "/studios/": studios}
+    routers = {"/reviews/": reviews, "/people/": people, "/studios/": studios}
+    for router in routers.values():
+        refuse_unknown_parameters(router)  # 400 naming what an operation does not declare
+    return routers

@@ -10,8 +10,10 @@ class ReviewPagesCacheConfig(AppConfig):
     verbose_name = "reviews: response cache"
 
     def ready(self):
-        from .. import shown
+        from .. import http_caching, shown
         from . import invalidation, store
 
         invalidation.connect()
         shown.install_keeper(store.memoise)
+        # Caching headers read the next expiry memoised, not from the database each time.
+        http_caching.install_expiry_source(store.next_expiry)

@@ -20,15 +20,16 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
-from .. import shown
+from .. import http_caching, shown
 from ..conf import reviews_settings
 from . import encoding, store
 from . import tags as cache_tags
 
 logger = logging.getLogger(__name__)
 
-# "resp2": entries hold compressed bodies; answers stored in the old format are not read.
-RESPONSE_PREFIX = "resp2:"
+# "resp3": entries hold compressed bodies and their caching policy (`http_caching`);
+# answers stored in an older format are not read.
+RESPONSE_PREFIX = "resp3:"
 LOCK_PREFIX = "render-lock:"
 #: Stored in place of an answer at an address whose last answer could not be stored
 #: (search, a 404, a page setting a cookie): requests for it render at once, taking no lock.
@@ -126,7 +127,10 @@ def request_is_cacheable(request) -> bool:
 
 
 def response_is_cacheable(request, response, what_it_shows: shown.Shown) -> bool:
-    if request.method != "GET" or response.status_code != 200 or response.streaming:
+    # A HEAD answer is its GET's (views answer HEAD as GET; the server drops the body).
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return False
+    if response.streaming:
         return False
     if response.has_header("Content-Encoding"):
         return False  # compressed by a middleware below this one: not ours to encode
@@ -380,10 +384,13 @@ class TaggedResponseCacheMiddleware:
 
     @staticmethod
     def _freeze(request, response, versions) -> dict:
+        # Public caching headers are made again for each answer served (`_serve`).
+        policy = getattr(response, http_caching.POLICY_ATTRIBUTE, None)
+        left_out = {"set-cookie", "x-cache", "content-length"}
+        if policy is not None:
+            left_out.add("cache-control")
         headers = [
-            (name, value)
-            for name, value in response.items()
-            if name.lower() not in {"set-cookie", "x-cache", "content-length"}
+            (name, value) for name, value in response.items() if name.lower() not in left_out
         ]
         content = response.content
         nonce = _used_nonce(request)
@@ -396,6 +403,7 @@ class TaggedResponseCacheMiddleware:
             "tags": versions,
             "nonce": bool(nonce),
             "stored_at": time.time(),
+            "http_cache": policy,
         }
 
     @staticmethod
@@ -417,6 +425,16 @@ class TaggedResponseCacheMiddleware:
             patch_vary_headers(response, ("Accept-Encoding",))
         response["Content-Length"] = str(len(content))
         response["X-Cache"] = label
+        if entry.get("http_cache") is not None:
+            # The ages of this moment: they stop at the next expiry known when it was
+            # stored (`fresh_until`: a later one bumps what it shows). A stale answer is
+            # past its freshness already: ages 0, so that nobody keeps it unasked.
+            http_caching.add_cache_headers(
+                request,
+                response,
+                purged=entry["http_cache"]["purged"],
+                expires_at=time.time() if label == "stale" else entry.get("fresh_until"),
+            )
         etag = response.get("ETag")
         if etag:
             response["ETag"] = etag = encoding.variant_etag(etag, coding)

@@ -126,8 +126,13 @@ def test_a_token_for_one_page_never_reads_another(client, draft, make_review):
 
     for query in ({"token": token, "id": other.pk}, {"token": token, "slug": other.slug}):
         assert client.get(V2, query).json()["id"] == draft.pk
-        assert client.get(V3, query).json()["id"] == draft.pk
-    assert client.get(f"/api/v3/reviews/{other.pk}/", {"token": token}).status_code == 404
+        # v3 takes its token alone: another parameter is refused, by name (400).
+        refused = client.get(V3, query)
+        assert refused.status_code == 400
+        assert refused.json()["errors"][0]["loc"] == ["query", next(iter(set(query) - {"token"}))]
+        assert other.title not in refused.content.decode()
+    # A published review's detail takes no token: refused, not read with it.
+    assert client.get(f"/api/v3/reviews/{other.pk}/", {"token": token}).status_code == 400
     assert client.get(f"/api/v2/pages/{other.pk}/", {"token": token}).status_code == 404
 
 
