@@ -6,14 +6,17 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from review_pages.http_caching import cache_headers
+
 from . import views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
+    # Public answers with the plugin's caching headers (the CDN purge names the sitemap).
+    path("sitemap.xml", cache_headers(sitemap, purged=True), name="sitemap"),
+    path("robots.txt", cache_headers(views.robots_txt), name="robots_txt"),
     path("api/", include("review_pages.api.urls")),
 ]
 

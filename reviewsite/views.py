@@ -1,9 +1,9 @@
 from django.http import HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe  # GET and HEAD
 def robots_txt(request):
     lines = [
         "User-agent: *",

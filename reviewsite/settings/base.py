@@ -327,6 +327,12 @@ CORS_ALLOWED_ORIGINS = [
 ]
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Revalidation from another origin (docs/caching.md): an app may send the ETag back
+# (If-None-Match) and read it in answers (ETag is not a CORS-safelisted header).
+from corsheaders.defaults import default_headers  # noqa: E402
+
+CORS_ALLOW_HEADERS = [*default_headers, "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag"]
 
 # django-tasks (Wagtail 8's task framework). Wagtail's own tasks (search and reference
 # indexing) run at once on the default backend; webhook deliveries have their own alias: the
