@@ -108,6 +108,19 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_INLINE_MAX_FILES": 20,
     "IMPORT_INLINE_MAX_BYTES": 1024 * 1024,
     "IMPORT_CHECK_MAX_BYTES": 8 * 1024 * 1024,
+    # The optional GraphQL endpoint (`review_pages.contrib.graphql`, docs/graphql.md): what
+    # one operation may cost before it is refused with an error naming the limit (tokens
+    # parsed, fields nested, aliases, objects the answer may hold), whether introspection
+    # and GraphiQL are served, the most operations one batched POST may hold, and how long
+    # a persisted query (Apollo's automatic persisted queries) is kept in the cache.
+    "GRAPHQL_MAX_TOKENS": 2000,
+    "GRAPHQL_MAX_DEPTH": 10,
+    "GRAPHQL_MAX_ALIASES": 10,
+    "GRAPHQL_MAX_COST": 25_000,
+    "GRAPHQL_INTROSPECTION": True,
+    "GRAPHQL_GRAPHIQL": True,
+    "GRAPHQL_MAX_BATCH": 10,
+    "GRAPHQL_PERSISTED_QUERY_SECONDS": 7 * 24 * 3600,
 }
 
 

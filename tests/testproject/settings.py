@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     # Opt-in parts the suite covers too
     "review_pages.cache",
     "review_pages.contrib.postgres_search",
+    "review_pages.contrib.graphql",
     "wagtail.contrib.sitemaps",
     "django.contrib.sitemaps",
     # What `wagtail start` gives a site
