@@ -105,9 +105,10 @@ def operations(schema):
 
 
 def is_anonymous(raw_operation: dict) -> bool:
-    """Anonymous apps may call it: no security, or an empty (optional) requirement."""
+    """Anonymous apps may call it: no requirement (`[]`, or none of its own: the document's
+    default is an optional token), or an empty (optional) one among them."""
     security = raw_operation.get("security")
-    return security is None or {} in security
+    return not security or {} in security
 
 
 def raw_operation(raw, operation) -> dict:
