@@ -87,8 +87,8 @@ def main(base_url: str, token: str) -> None:
     )
     print(f"sync: {len(feed.items)} item(s), reviews {synced}")
 
-    draft = reviews_preview.sync(client=client, token=token)
-    assert isinstance(draft, Review), draft
+    draft = reviews_preview.sync(client=client, token=token)  # the shape of a published review
+    assert draft is not None and not isinstance(draft, ProblemDetail), draft
     print(f"draft with a preview token: {draft.title!r} (id {draft.id})")
 
     missing = reviews_detail.sync_detailed(client=client, review_id=999_999)
