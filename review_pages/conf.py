@@ -19,6 +19,9 @@ DEFAULTS: dict[str, Any] = {
     "PER_PAGE": 12,
     # Items in the RSS feed.
     "FEED_LENGTH": 20,
+    # The reading speed behind a review's reading time ("6 min read", `reading_minutes` in
+    # the APIs): words of its body a minute, rounded up to whole minutes.
+    "READING_WORDS_PER_MINUTE": 230,
     # What one review body may cost, refused alike by the editor's form and the importer
     # (None: no cap): its sections, the paragraphs of any one section, and its size as
     # stored (its JSON in UTF-8 bytes, markup and links included: what a render expands).

@@ -162,6 +162,7 @@ class IndexLinks:
         return cls.for_index(first_review_index(request), request, absolute=absolute)
 
     def _filmography(self, route: str, slug: str) -> str | None:
+        """The address of a route taking one slug (a filmography, a critic's page)."""
         if self.index_url is None:
             return None
         before, after = _route_parts(route)
@@ -175,10 +176,18 @@ class IndexLinks:
         return self._filmography("studio", slug)
 
     def route(self, name: str) -> str | None:
-        """A route without arguments: "feed", "search"."""
+        """A route without arguments: "feed", "search", "critics"."""
         if self.index_url is None:
             return None
         return self.index_url + _route(name)
+
+    def critic(self, slug: str) -> str | None:
+        """A critic's page (`critics/<slug>/`): their photo, bio and reviews."""
+        return self._filmography("critic", slug)
+
+    def critic_feed(self, slug: str) -> str | None:
+        """A critic's RSS feed (`critics/<slug>/feed/`)."""
+        return self._filmography("critic_feed", slug)
 
 
 def first_review_index(request: HttpRequest | None = None):

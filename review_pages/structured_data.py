@@ -52,7 +52,8 @@ def review_structured_data(
     `poster_rendition`: the page's poster at `SOCIAL_RENDITION`, when the caller already
     has it (the review template makes it for its Open Graph tags).
     """
-    credits = review_credits(page, IndexLinks.for_review(page, request, absolute=True))
+    links = IndexLinks.for_review(page, request, absolute=True)
+    credits = review_credits(page, links)
     site_name = publication_name(request)
     movie: dict[str, Any] = {"@type": "Movie", "name": page.film_title}
     if credits["directors"]:
@@ -96,7 +97,9 @@ def review_structured_data(
     if description:
         review["description"] = description
     if credits["author"]:
-        review["author"] = _person(credits["author"])
+        # The critic's page, where their own Person stands (`critic_structured_data`).
+        critic_url = links.critic(credits["author"]["slug"]) or credits["author"]["url"]
+        review["author"] = _person({**credits["author"], "url": critic_url})
         if page.author.same_as:
             review["author"]["sameAs"] = page.author.same_as
     else:
@@ -114,6 +117,40 @@ def review_structured_data(
             "worstRating": 0,
         }
     return review
+
+
+def critic_structured_data(
+    critic, url: str, request: HttpRequest | None = None, photo_rendition=None
+) -> dict[str, Any]:
+    """The JSON-LD of a critic's page (`url`, absolute): a `ProfilePage` whose `mainEntity`
+    is the critic's `Person` (name, bio, photo, identities), at the address the `author` of
+    their reviews' JSON-LD names."""
+    person: dict[str, Any] = {"@type": "Person", "name": critic.name, "url": url}
+    description = plain_text(critic.bio)
+    if description:
+        person["description"] = description
+    if critic.photo_id:
+        rendition = photo_rendition or critic.photo.get_rendition(PHOTO_RENDITION)
+        person["image"] = absolute_url(rendition.url, request)
+    if critic.same_as:
+        person["sameAs"] = critic.same_as
+    return {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "url": url,
+        "mainEntity": person,
+        "publisher": {"@type": "Organization", "name": publication_name(request)},
+    }
+
+
+#: A critic's photo as their JSON-LD shows it.
+PHOTO_RENDITION = "fill-320x320|format-jpeg"
+
+
+def script_text(data: dict[str, Any]) -> SafeString:
+    """JSON-LD as text safe inside `<script type="application/ld+json">` (`json_ld_text`)."""
+    text = json.dumps(data, cls=DjangoJSONEncoder)
+    return mark_safe(text.translate(SCRIPT_ESCAPES))  # noqa: S308 - escaped here
 
 
 # What json_script escapes: nothing inside can end the <script> element or open a comment.

@@ -64,3 +64,16 @@ def rich_text_html(value) -> str:
     """Display HTML of rich text (database HTML or a RichText value): page and document links
     resolved, no internal markup."""
     return expand_db_html(value.source if hasattr(value, "source") else str(value or ""))
+
+
+def word_count(html) -> int:
+    """The words of rich text (database or display HTML), as a reader reads them."""
+    return len(plain_text(str(html or "")).split())
+
+
+def reading_minutes(words: int, words_per_minute: int) -> int:
+    """Minutes to read `words` at `words_per_minute`, rounded up: "1 min read" for a short
+    review, 0 only for no words at all."""
+    if words <= 0:
+        return 0
+    return -(-words // max(1, int(words_per_minute)))

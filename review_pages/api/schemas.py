@@ -146,6 +146,10 @@ class Review(Schema):
     production_companies: list[StudioRef]
     distributor: StudioRef | None
     body: list[ReviewSection]
+    reading_minutes: int = Field(
+        description="Minutes to read the body at REVIEW_PAGES['READING_WORDS_PER_MINUTE'] "
+        "(230 by default), rounded up; 0 for a body without words."
+    )
     featured: bool = Field(description="Whether an editor chose it to lead the front page.")
     imdb_id: str = Field(description="The film's IMDb title id (tt…), or empty.")
     tmdb_id: str = Field(description="The film's TMDB movie id (digits), or empty.")
@@ -167,6 +171,29 @@ class ReviewRef(Schema):
     title: str
     film_title: str
     url: str | None
+
+
+class ReviewCard(ReviewRef):
+    """A review as its card shows it, for what a reader may read next."""
+
+    detail_url: str = Field(description="This review in the API.")
+    poster: ImageInfo | None
+    score: float | None = Field(description="0 to 5 in halves, when the critic gave one.")
+    first_published_at: datetime.datetime | None
+
+
+class ReviewDetail(Review):
+    """A review with what a reader may read next (in the detail only, not in listings)."""
+
+    related: list[ReviewCard] = Field(
+        description="Up to 4 public reviews sharing the most genres, directors, writers and "
+        "cast (each shared genre or director 3, writer 2, cast member 1), newest first "
+        "among equals."
+    )
+    more_by_critic: list[ReviewCard] = Field(
+        description="Up to 4 of the critic's newest other public reviews, leaving out those "
+        "listed as related."
+    )
 
 
 class FilmographyCredit(Schema):

@@ -138,6 +138,7 @@ REVIEW_FIELDS: dict[str, Callable[[Any, ShapeContext], Any]] = {
     "production_companies": lambda page, context: refs.company_refs(page, context.links_for(page)),
     "distributor": lambda page, context: refs.distributor_ref(page, context.links_for(page)),
     "body": review_body,
+    "reading_minutes": _attribute("reading_minutes"),
     "featured": _attribute("featured"),
     "imdb_id": _attribute("imdb_id"),
     "tmdb_id": _attribute("tmdb_id"),
@@ -168,6 +169,18 @@ def review_ref(page, request: HttpRequest | None = None) -> dict[str, Any]:
         "title": page.title,
         "film_title": page.film_title,
         "url": page.get_full_url(request),
+    }
+
+
+def review_card(page, request: HttpRequest | None, detail_url: str) -> dict[str, Any]:
+    """A review as a reader's next read (`schemas.ReviewCard`): its poster, score and
+    dates, read from the card data `related.read` loaded."""
+    return {
+        **review_ref(page, request),
+        "detail_url": detail_url,
+        "poster": image_info(page.poster, request) if page.poster_id else None,
+        "score": float(page.score) if page.score is not None else None,
+        "first_published_at": page.first_published_at,
     }
 
 

@@ -167,6 +167,28 @@ def list_reviews(request: HttpRequest, params: ReviewQuery = Query(...)):  # noq
     return _listing(request, params, count, items)
 
 
+def _review_detail(page, request: HttpRequest) -> dict:
+    """The review object, with what a reader may read next."""
+    (data,) = _review_objects([page], request)
+    record_reviews([page])
+    return _with_next_reads(data, page, request)
+
+
+def _with_next_reads(data: dict, page, request: HttpRequest) -> dict:
+    """`related` and `more_by_critic` (`ReviewPage.next_reads`) added to a review object."""
+    reads = page.next_reads()  # it records the reviews it lists, and what it scored by
+
+    def cards(reviews) -> list[dict]:
+        return [
+            shapes.review_card(card, request, _url(request, "review_detail", review_id=card.pk))
+            for card in reviews
+        ]
+
+    data["related"] = cards(reads.related)
+    data["more_by_critic"] = cards(reads.more_by_critic)
+    return data
+
+
 def review_detail(
     request: HttpRequest,
     review_id: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008
@@ -174,18 +196,14 @@ def review_detail(
     page = _reviews().filter(pk=review_id).first()
     if page is None:
         raise Http404(f"No published review has the id {review_id}.")
-    (data,) = _review_objects([page], request)
-    record_reviews([page])
-    return data
+    return _review_detail(page, request)
 
 
 def review_by_slug(request: HttpRequest, slug: str):
     page = _reviews().filter(slug=slug).order_by("path").first()
     if page is None:
         raise Http404(f"No published review has the slug {slug!r}.")
-    (data,) = _review_objects([page], request)
-    record_reviews([page])
-    return data
+    return _review_detail(page, request)
 
 
 def review_preview(
@@ -207,7 +225,8 @@ def review_preview(
     page = grant.draft()
     if not isinstance(page, ReviewPage):
         raise Http404("This preview token is not of a review: read it at /api/v2/page_preview/.")
-    return _review_object(page, shapes.ShapeContext(request))
+    # The draft's own credits (unsaved on it) choose what it would list next.
+    return _with_next_reads(_review_object(page, shapes.ShapeContext(request)), page, request)
 
 
 # People and studios
@@ -329,21 +348,21 @@ def make_routers() -> dict[str, Router]:
     )(list_reviews)
     reviews.get(
         "/preview/",
-        response=schemas.Review,
+        response=schemas.ReviewDetail,
         url_name="review_preview",
         operation_id="reviews_preview",
         summary="A review's draft, with a preview token",
     )(review_preview)
     reviews.get(
         "/{review_id}/",
-        response=schemas.Review,
+        response=schemas.ReviewDetail,
         url_name="review_detail",
         operation_id="reviews_detail",
         summary="A published review, by id",
     )(review_detail)
     reviews.get(
         "/by-slug/{slug}/",
-        response=schemas.Review,
+        response=schemas.ReviewDetail,
         url_name="review_by_slug",
         operation_id="reviews_by_slug",
         summary="A published review, by slug",

@@ -17,6 +17,7 @@ from people.models import Person, Studio
 
 from .. import refs, search, shown
 from ..conf import reviews_settings
+from ..critics import CRITICS_PER_PAGE, build_critic_feed, critics_of, reviews_by
 from ..filmography import (
     films,
     find_by_slug,
@@ -68,8 +69,8 @@ class ReviewIndexPage(LiveNowPageMixin, PublicURLMixin, RoutablePageMixin, Page)
         context["review_pages_head"] = "front"  # which head tags `{% review_pages_head %}` gives
         return context
 
-    def paginate(self, request, queryset):
-        paginator = Paginator(queryset, reviews_settings.PER_PAGE)
+    def paginate(self, request, queryset, per_page: int | None = None):
+        paginator = Paginator(queryset, per_page or reviews_settings.PER_PAGE)
         try:
             return paginator.page(request.GET.get("page", 1))
         except PageNotAnInteger:
@@ -201,6 +202,83 @@ class ReviewIndexPage(LiveNowPageMixin, PublicURLMixin, RoutablePageMixin, Page)
             },
         )
 
+    @path("critics/", name="critics")
+    def critics(self, request):
+        """Everyone who wrote a review public here, by name: photo, bio, how many reviews."""
+        page_of_critics = self.paginate(request, critics_of(self.reviews()), CRITICS_PER_PAGE)
+        # Who is listed, and their counts, change with any publication; their names,
+        # photos and bios with their own saves.
+        shown.record(lists=[shown.REVIEWS], people=[c.pk for c in page_of_critics.object_list])
+        return self.render(
+            request,
+            template="review_pages/critics.html",
+            context_overrides={"critics": page_of_critics, "review_pages_head": "critics"},
+        )
+
+    def find_critic(self, slug: str, reviews) -> Person:
+        """The critic with this slug (a Person who wrote one of `reviews`, this index's
+        public reviews), or 404."""
+        critic = find_by_slug(Person, slug)
+        if critic is None or not reviews.filter(author=critic).exists():
+            raise Http404(f"No critic of this publication has the slug {slug!r}.")
+        return critic
+
+    @path("critics/<str:slug>/", name="critic")
+    def critic(self, request, slug):
+        """A critic's page: photo, bio, their reviews newest first (paginated), their feed."""
+        critic = find_by_slug(Person, slug)
+        reviews = self.paginate(request, reviews_by(critic, self.reviews())) if critic else None
+        if reviews is None or not reviews.paginator.count:  # no public review: unknown here
+            raise Http404(f"No critic of this publication has the slug {slug!r}.")
+        links = IndexLinks.for_index(self, request)
+        if critic.slug != slug:
+            return redirect(links.critic(critic.slug), permanent=True)
+        # A publication or withdrawal of one of theirs names them (the critic is among a
+        # review's credits): every page of theirs is made stale, however the pages shift.
+        shown.record(people=[critic.pk], reviews=[review.pk for review in reviews.object_list])
+        return self.render(
+            request,
+            template="review_pages/critic.html",
+            context_overrides={
+                "critic": critic,
+                "reviews": reviews,
+                "critic_feed_url": links.critic_feed(critic.slug),
+                "critic_url": IndexLinks.for_index(self, request, absolute=True).critic(slug),
+                "review_pages_head": "critic",
+            },
+        )
+
+    @path("critics/<str:slug>/feed/", name="critic_feed")
+    def critic_feed(self, request, slug):
+        """RSS 2.0 of a critic's latest reviews here."""
+        reviews = self.reviews()  # the private sections read once
+        critic = self.find_critic(slug, reviews)
+        if critic.slug != slug:
+            return redirect(
+                IndexLinks.for_index(self, request).critic_feed(critic.slug), permanent=True
+            )
+        links = IndexLinks.for_index(self, request, absolute=True)
+        feed, latest = build_critic_feed(
+            critic,
+            reviews,
+            title=f"Reviews by {critic.name} · {self.title}",
+            link=links.critic(critic.slug),
+            feed_url=links.critic_feed(critic.slug),
+            request=request,
+            length=reviews_settings.FEED_LENGTH,
+        )
+        shown.record(people=[critic.pk], reviews=[review.pk for review in latest])
+        return HttpResponse(feed.writeString("utf-8"), content_type=feed.content_type)
+
+    def critics_sitemap_urls(self, links: IndexLinks) -> list[dict]:
+        """`critics/` and each critic's page, when anyone wrote a review public here."""
+        authors = self.reviews().order_by().values("author_id")
+        critics = Person.objects.filter(pk__in=authors).order_by("slug")
+        slugs = list(critics.values_list("slug", flat=True))
+        if not slugs:
+            return []
+        return [{"location": url} for url in (links.route("critics"), *map(links.critic, slugs))]
+
     @path("search/", name="search")
     def search(self, request):
         """Reviews by headline, film, text and credited names; people and studios apart.
@@ -310,4 +388,5 @@ class ReviewIndexPage(LiveNowPageMixin, PublicURLMixin, RoutablePageMixin, Page)
             urls.append({"location": links.person(person.slug)})
         for studio in reviews.credited_studios().only("slug").order_by("slug"):
             urls.append({"location": links.studio(studio.slug)})
+        urls += self.critics_sitemap_urls(links)
         return urls

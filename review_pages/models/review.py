@@ -36,7 +36,7 @@ from people.models import (
     identity_urls,
 )
 
-from .. import refs, shown, text
+from .. import refs, related, shown, text
 from ..blocks import ReviewBodyBlock
 from ..conf import reviews_settings
 from ..forms import ReviewPageForm
@@ -76,6 +76,7 @@ REVIEW_API_FIELDS = (
     "production_companies",
     "distributor",
     "body",
+    "reading_minutes",
     "featured",
     "imdb_id",
     "tmdb_id",
@@ -519,6 +520,17 @@ class ReviewPage(LiveNowPageMixin, PublicURLMixin, Page):
     def iso_duration(self) -> str:
         return text.iso_duration(self.runtime_minutes)
 
+    @cached_property
+    def reading_minutes(self) -> int:
+        """Minutes to read the body (its sections' headings and text) at
+        `READING_WORDS_PER_MINUTE`, from the stream's raw data: no query."""
+        words = 0
+        for block in self.body.raw_data:
+            value = block.get("value") or {}
+            if isinstance(value, dict):
+                words += text.word_count(value.get("heading")) + text.word_count(value.get("text"))
+        return text.reading_minutes(words, reviews_settings.READING_WORDS_PER_MINUTE)
+
     def credited_ids(self) -> tuple[set[int], set[int]]:
         """(person ids, studio ids) this review credits as saved: every credit, the critic,
         the distributor and the performers named in its sections. One query over the
@@ -555,7 +567,15 @@ class ReviewPage(LiveNowPageMixin, PublicURLMixin, Page):
         context["index_links"] = links
         context["credits"] = refs.review_credits(self, links)
         context["review_pages_head"] = "review"  # which head tags `{% review_pages_head %}` gives
+        if self.pk is not None and self.path:  # a new review's preview has no siblings yet
+            context["next_reads"] = self.next_reads()
         return context
+
+    def next_reads(self) -> related.NextReads:
+        """Related reviews and more from the critic (`related.read`), among the reviews of
+        its index public now (`ReviewIndexPage.reviews()`: its public siblings), read
+        without the index itself. Its credits must be loaded, or be a preview's own."""
+        return related.read(self, lambda: ReviewPage.objects.public_now().sibling_of(self))
 
 
 def publicly_credited(kind: str):

@@ -13,6 +13,7 @@ nothing elsewhere). A base without it still gets the JSON-LD and the stylesheet,
 import datetime
 from decimal import Decimal
 from functools import lru_cache
+from urllib.parse import quote, urlencode
 
 from django import template
 from django.conf import settings
@@ -23,7 +24,7 @@ from django.utils.safestring import mark_safe
 from review_pages import links
 from review_pages.links import IndexLinks
 from review_pages.publication import publication_name
-from review_pages.structured_data import json_ld_text
+from review_pages.structured_data import critic_structured_data, json_ld_text, script_text
 from review_pages.text import format_score, plain_text
 
 register = template.Library()
@@ -96,13 +97,64 @@ def review_json_ld(context, page, poster_rendition=None) -> str:
     when the site sends one (django-csp's `request.csp_nonce`). `poster_rendition`: the
     poster the page already rendered for its link previews."""
     request = context.get("request")
-    data = json_ld_text(page, request, poster_rendition or None)
+    return _ld_script(request, json_ld_text(page, request, poster_rendition or None))
+
+
+def _ld_script(request, data) -> str:
     nonce = getattr(request, "csp_nonce", None)
     if nonce is not None:
         return format_html(
             '<script type="application/ld+json" nonce="{}">{}</script>', str(nonce), data
         )
     return format_html('<script type="application/ld+json">{}</script>', data)
+
+
+@register.simple_tag(takes_context=True)
+def critic_json_ld(context, critic, url: str, photo_rendition=None) -> str:
+    """A critic's page's JSON-LD (a ProfilePage of their Person) in its <script> element,
+    with the request's CSP nonce as `review_json_ld`. `url`: the page's absolute address."""
+    request = context.get("request")
+    data = critic_structured_data(critic, url, request, photo_rendition or None)
+    return _ld_script(request, script_text(data))
+
+
+@register.filter
+def critic_page(links: IndexLinks, slug: str) -> str:
+    """A critic's page (`critics/<slug>/`) on the index of these links."""
+    return (links.critic(slug) if links is not None and slug else None) or ""
+
+
+#: Where each share link sends the reader: (name, address template). Plain links, so no
+#: third-party script runs and nothing is sent anywhere before the reader clicks.
+SHARE_TARGETS = {
+    "bluesky": "https://bsky.app/intent/compose?{query}",
+    # mastodonshare.com asks the reader for their own instance, then opens its composer.
+    "mastodon": "https://mastodonshare.com/?{query}",
+}
+
+
+@register.inclusion_tag("review_pages/includes/share_buttons.html", takes_context=True)
+def share_buttons(context, page) -> dict:
+    """Share links for a page: copy link, email, Bluesky, Mastodon, and the browser's own
+    share sheet where it has one (the buttons come alive with `review_pages/share.js`)."""
+    request = context.get("request")
+    url = page.get_full_url(request) or ""
+    title = page.title
+    text = f"{title} {url}".strip()
+    return {
+        "request": request,
+        "share_url": url,
+        "share_title": title,
+        "share_text": plain_text(str(getattr(page, "intro", "") or "")),
+        "email_url": "mailto:?"
+        + urlencode({"subject": title, "body": f"{title}\n\n{url}"}, quote_via=quote),
+        "bluesky_url": SHARE_TARGETS["bluesky"].format(
+            query=urlencode({"text": text}, quote_via=quote)
+        ),
+        "mastodon_url": SHARE_TARGETS["mastodon"].format(
+            query=urlencode({"text": text}, quote_via=quote)
+        ),
+    }
 
 
 @register.simple_tag(takes_context=True)

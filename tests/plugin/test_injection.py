@@ -68,8 +68,10 @@ def test_html_pages_escape_names_and_titles(client, hostile):
 def test_html_scripts_are_only_the_json_ld(client, hostile):
     review = hostile[0]
     html = client.get(review.url).content.decode()
-    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.DOTALL)
-    assert len(scripts) == 1 and html.count("<script") == 1
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.DOTALL)
+    assert html.count("<script") == len(scripts) == 2
+    assert scripts[1] == (' src="/static/review_pages/share.js" defer', "")
+    scripts = [scripts[0][1]]
     data = json.loads(scripts[0])
     assert "<" not in scripts[0] and "\\u003Cscript\\u003E" in scripts[0]
     assert data["name"] == HEADLINE

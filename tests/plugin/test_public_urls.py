@@ -17,10 +17,12 @@ URL = re.compile(r"https?://[^\s\"'<>]+")
 
 
 def absolute_urls(text: str) -> set[str]:
-    """Every absolute URL in an answer's text, but the vocabularies JSON-LD and RSS name and
-    the film identities a review links to (IMDb, TMDB, Wikidata: `sameAs`)."""
+    """Every absolute URL in an answer's text, but the vocabularies JSON-LD and RSS name,
+    the film identities a review links to (IMDb, TMDB, Wikidata: `sameAs`) and the services
+    its share links open."""
     ignored = ("schema.org", "www.sitemaps.org", "www.w3.org", "purl.org", "backend.userland")
     ignored += ("www.imdb.com", "www.themoviedb.org", "www.wikidata.org")
+    ignored += ("bsky.app", "mastodonshare.com")  # share links (the page's URL inside, encoded)
     return {url for url in URL.findall(text) if not any(name in url for name in ignored)}
 
 

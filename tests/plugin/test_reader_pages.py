@@ -115,7 +115,8 @@ def test_the_review_shows_its_verdict_and_links_the_critic(client, make_review, 
     html = client.get(review.url).content.decode()
     header = re.search(r'<header class="review__header">.*?</header>', html, re.S).group(0)
     assert "verdict--large" in header and "4.5 out of 5" in header
-    assert '<a href="/people/ada-critic/" rel="author">Ada Critic</a>' in header
+    # The byline names the critic and links their page (critics/<slug>/).
+    assert '<a href="/critics/ada-critic/" rel="author">Ada Critic</a>' in header
     # The compact facts line (shown on phones) under the standfirst.
     facts_line = re.search(r'<p class="review__facts-line">.*?</p>', header, re.S).group(0)
     assert "PG-13" in facts_line and "1 h 38 min" in facts_line and "2025" in facts_line

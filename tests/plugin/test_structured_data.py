@@ -54,7 +54,7 @@ def test_review_json_ld_describes_the_review_and_the_movie(client, review):
     assert data["author"] == {
         "@type": "Person",
         "name": "Priya Anand",
-        "url": "http://localhost/people/priya-anand/",
+        "url": "http://localhost/critics/priya-anand/",  # the critic's page, their Person
     }
     assert data["publisher"] == {"@type": "Organization", "name": "The Test Gazette"}
     assert datetime.datetime.fromisoformat(data["datePublished"]) == review.first_published_at
@@ -112,7 +112,10 @@ def test_hostile_text_cannot_break_out_of_the_script(client, make_review, person
     data = json.loads(script)  # escaping keeps the exact text
     assert data["itemReviewed"]["name"] == "</script><img src=x onerror=alert(1)> \"Q\" & 'A'"
     assert data["itemReviewed"]["actor"][0]["characterName"] == "</script><!--"
-    assert html.count("<script") == html.count("</script>") == 1
+    # The JSON-LD and the share buttons' own script (a file): no other element.
+    assert html.count("<script") == html.count("</script>") == 2
+    assert html.count('<script type="application/ld+json"') == 1
+    assert html.count('<script src="/static/review_pages/share.js" defer>') == 1
 
 
 def test_canonical_description_and_open_graph(client, review):

@@ -27,6 +27,7 @@ REVIEW_FIELDS = {
     "production_companies",
     "distributor",
     "body",
+    "reading_minutes",
     "featured",
     "imdb_id",
     "tmdb_id",
@@ -140,6 +141,7 @@ def expected_review(review):
         ],
         "distributor": studio_ref(studios["Lionsgate"]),
         "featured": False,
+        "reading_minutes": 1,  # 23 words, at 230 a minute, rounded up
         "imdb_id": "tt9999001",
         "tmdb_id": "541671",
         "wikidata_id": "Q98765432",
