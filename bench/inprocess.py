@@ -20,6 +20,7 @@ import shutil
 import statistics
 import sys
 import time
+import urllib.parse
 from collections import Counter
 from pathlib import Path
 
@@ -27,6 +28,23 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 API_V2_LISTING = "/api/v2/pages/?type=review_pages.ReviewPage&fields=*&limit=20"
+#: The GraphQL listing compared with the v3 listing (20 reviews): every field the v3 listing
+#: answers with, credits, sections and poster renditions included.
+GRAPHQL_LISTING_QUERY = " ".join(
+    """{ reviews(limit: 20) { id slug title url firstPublishedAt lastPublishedAt filmTitle intro
+    poster { id title url width height alt renditions { url width height format } }
+    mpaRating mpaRatingReason runtimeMinutes releaseDate score readingMinutes featured imdbId
+    tmdbId wikidataId author { id name slug url } directors { id name slug url }
+    writers { id name slug url } cast { character person { id name slug url } }
+    productionCompanies { id name slug url } distributor { id name slug url }
+    genres { id name slug url } trailer { provider url embedUrl }
+    stills { id url width height alt caption }
+    body { __typename ... on SynopsisSection { id text }
+      ... on PerformanceSection { id heading text performers { id name slug url } }
+      ... on CritiqueSection { id heading text }
+      ... on FinalStatementSection { id text } } } }""".split()
+)
+GRAPHQL_LISTING = "/graphql/?" + urllib.parse.urlencode({"query": GRAPHQL_LISTING_QUERY})
 STOCK_V2_LISTING = "/bench/stock-api/v2/pages/?type=review_pages.ReviewPage&fields=*&limit=20"
 
 
@@ -45,6 +63,7 @@ def endpoints(review, catalogue) -> list[tuple[str, str, bool]]:
         ("API v2 detail", f"/api/v2/pages/{review.pk}/", False),
         ("API v3 listing (20)", "/api/v3/reviews/?limit=20", False),
         ("API v3 detail", f"/api/v3/reviews/{review.pk}/", False),
+        ("GraphQL listing (20, with credits)", GRAPHQL_LISTING, False),
     ]
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("sitemap.xml", cache_headers(sitemap, purged=True), name="sitemap"),
     path("robots.txt", cache_headers(views.robots_txt), name="robots_txt"),
     path("api/", include("review_pages.api.urls")),
+    path("graphql/", include("review_pages.contrib.graphql.urls")),
 ]
 
 if settings.DEBUG:

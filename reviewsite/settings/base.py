@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "review_pages",
     "review_pages.cache",  # opt-in: the tagged response cache (with its middleware below)
     "review_pages.contrib.postgres_search",  # opt-in: the PostgreSQL search index
+    "review_pages.contrib.graphql",  # opt-in: GraphQL at /graphql/ (docs/graphql.md)
     "people",
     "wagtail_modeladmin",
     "wagtail.contrib.routable_page",
@@ -325,7 +326,8 @@ CORS_ALLOWED_ORIGINS = [
     for origin in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",")
     if origin.strip()
 ]
-CORS_URLS_REGEX = r"^/api/.*$"
+# The APIs and GraphQL's GET queries (GraphQL's POSTs stay same-origin: no POST here).
+CORS_URLS_REGEX = r"^/(api|graphql)/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 # Revalidation from another origin (docs/caching.md): an app may send the ETag back
 # (If-None-Match) and read it in answers (ETag is not a CORS-safelisted header).

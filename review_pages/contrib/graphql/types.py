@@ -86,7 +86,7 @@ class Credit:
 
     @strawberry.field(description="A review public now.")
     def review(self) -> Review:
-        return Review(page=self.found.page, batch=self.found.batch)
+        return Review.of(self.found.page, self.found.batch)
 
     @strawberry.field(
         description="director, writer, cast or critic; production company or distributor."
@@ -101,25 +101,29 @@ class Credit:
 
 @strawberry.type(description="A person credited on reviews (director, writer, cast, critic).")
 class Person:
+    # Plain values, read without a resolver of their own (a listing shows hundreds of
+    # people); what costs more is resolved when asked for, for the whole batch at once.
+    id: strawberry.ID
+    name: str
+    slug: str
+    url: str | None = strawberry.field(description="Absolute URL of the person's filmography page.")
+    imdb_id: str = strawberry.field(description="The person's IMDb name id (nm…), or empty.")
+    wikidata_id: str = strawberry.field(description="The person's Wikidata item (Q…), or empty.")
     entity: strawberry.Private[Any]
     batch: strawberry.Private[EntityBatch]
-    links: strawberry.Private[IndexLinks]
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.entity.pk))
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.entity.name
-
-    @strawberry.field
-    def slug(self) -> str:
-        return self.entity.slug
-
-    @strawberry.field(description="Absolute URL of the person's filmography page.")
-    def url(self) -> str | None:
-        return self.links.person(self.entity.slug)
+    @classmethod
+    def of(cls, entity, batch: EntityBatch, links: IndexLinks) -> Person:
+        return cls(
+            id=strawberry.ID(str(entity.pk)),
+            name=entity.name,
+            slug=entity.slug,
+            url=links.person(entity.slug),
+            imdb_id=entity.imdb_id,
+            wikidata_id=entity.wikidata_id,
+            entity=entity,
+            batch=batch,
+        )
 
     @strawberry.field(description=RICH_TEXT)
     def bio(self) -> str:
@@ -129,14 +133,6 @@ class Person:
     def photo(self) -> Image | None:
         image = self.batch.image_of(self.entity)
         return _image(image_info(image, self.batch.answer.request))
-
-    @strawberry.field(description="The person's IMDb name id (nm…), or empty.")
-    def imdb_id(self) -> str:
-        return self.entity.imdb_id
-
-    @strawberry.field(description="The person's Wikidata item (Q…), or empty.")
-    def wikidata_id(self) -> str:
-        return self.entity.wikidata_id
 
     @strawberry.field(
         description="Their credits on reviews public now: directing, writing, cast (with "
@@ -148,29 +144,25 @@ class Person:
 
 @strawberry.type(description="A studio credited on reviews (production company, distributor).")
 class Studio:
+    id: strawberry.ID
+    name: str
+    slug: str
+    url: str | None = strawberry.field(description="Absolute URL of the studio's filmography page.")
+    website: str
     entity: strawberry.Private[Any]
     batch: strawberry.Private[EntityBatch]
-    links: strawberry.Private[IndexLinks]
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.entity.pk))
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.entity.name
-
-    @strawberry.field
-    def slug(self) -> str:
-        return self.entity.slug
-
-    @strawberry.field(description="Absolute URL of the studio's filmography page.")
-    def url(self) -> str | None:
-        return self.links.studio(self.entity.slug)
-
-    @strawberry.field
-    def website(self) -> str:
-        return self.entity.website
+    @classmethod
+    def of(cls, entity, batch: EntityBatch, links: IndexLinks) -> Studio:
+        return cls(
+            id=strawberry.ID(str(entity.pk)),
+            name=entity.name,
+            slug=entity.slug,
+            url=links.studio(entity.slug),
+            website=entity.website,
+            entity=entity,
+            batch=batch,
+        )
 
     @strawberry.field
     def logo(self) -> Image | None:
@@ -224,33 +216,72 @@ ReviewSection = Annotated[
 ]
 
 
+#: The review's fields read from its own columns (`shapes.REVIEW_FIELDS`).
+PLAIN_FIELDS = (
+    "film_title",
+    "mpa_rating",
+    "mpa_rating_reason",
+    "runtime_minutes",
+    "release_date",
+    "score",
+    "featured",
+    "imdb_id",
+    "tmdb_id",
+    "wikidata_id",
+)
+
+
 def _person(page, batch: ReviewBatch, person) -> Person:
-    return Person(entity=person, batch=batch.people(), links=batch.links(page))
+    return Person.of(person, batch.people(), batch.links(page))
 
 
 def _studio(page, batch: ReviewBatch, studio) -> Studio:
-    return Studio(entity=studio, batch=batch.studios(), links=batch.links(page))
+    return Studio.of(studio, batch.studios(), batch.links(page))
 
 
 @strawberry.type(description="A film review: the v3 API's review object, credits as objects.")
 class Review:
+    # The review's own columns, read without a resolver of their own; the rest (HTML, URLs,
+    # images, credits, sections) is resolved when asked for, for the whole batch at once.
+    id: strawberry.ID
+    slug: str
+    title: str = strawberry.field(description="The headline.")
+    first_published_at: datetime.datetime | None
+    last_published_at: datetime.datetime | None
+    film_title: str
+    mpa_rating: str = strawberry.field(description="G, PG, PG-13, R, NC-17, NR, or empty.")
+    mpa_rating_reason: str
+    runtime_minutes: int | None
+    release_date: datetime.date | None
+    score: float | None = strawberry.field(
+        description="0 to 5 in halves, when the critic gave one."
+    )
+    featured: bool = strawberry.field(
+        description="Whether an editor chose it to lead the front page."
+    )
+    imdb_id: str = strawberry.field(description="The film's IMDb title id (tt…), or empty.")
+    tmdb_id: str = strawberry.field(description="The film's TMDB movie id, or empty.")
+    wikidata_id: str = strawberry.field(description="The film's Wikidata item (Q…), or empty.")
     page: strawberry.Private[Any]
     batch: strawberry.Private[ReviewBatch]
 
+    @classmethod
+    def of(cls, page, batch: ReviewBatch) -> Review:
+        """The review's plain values, as `shapes.REVIEW_FIELDS` gives them."""
+        values = {name: batch.value(page, name) for name in PLAIN_FIELDS}
+        return cls(
+            id=strawberry.ID(str(page.pk)),
+            slug=page.slug,
+            title=page.title,
+            first_published_at=page.first_published_at,
+            last_published_at=page.last_published_at,
+            **values,
+            page=page,
+            batch=batch,
+        )
+
     def _value(self, name: str):
         return self.batch.value(self.page, name)
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.page.pk))
-
-    @strawberry.field
-    def slug(self) -> str:
-        return self.page.slug
-
-    @strawberry.field(description="The headline.")
-    def title(self) -> str:
-        return self.page.title
 
     @strawberry.field(description="Absolute URL of the review's page.")
     def url(self) -> str | None:
@@ -261,18 +292,6 @@ class Review:
         parts = self.page.get_url_parts(self.batch.answer.request)
         return parts[2] if parts else None
 
-    @strawberry.field
-    def first_published_at(self) -> datetime.datetime | None:
-        return self.page.first_published_at
-
-    @strawberry.field
-    def last_published_at(self) -> datetime.datetime | None:
-        return self.page.last_published_at
-
-    @strawberry.field
-    def film_title(self) -> str:
-        return self._value("film_title")
-
     @strawberry.field(description="The standfirst, as display HTML.")
     def intro(self) -> str:
         return self._value("intro")
@@ -280,26 +299,6 @@ class Review:
     @strawberry.field
     def poster(self) -> Poster | None:
         return _image(self._value("poster"), Poster)
-
-    @strawberry.field(description="G, PG, PG-13, R, NC-17, NR, or empty.")
-    def mpa_rating(self) -> str:
-        return self._value("mpa_rating")
-
-    @strawberry.field
-    def mpa_rating_reason(self) -> str:
-        return self._value("mpa_rating_reason")
-
-    @strawberry.field
-    def runtime_minutes(self) -> int | None:
-        return self._value("runtime_minutes")
-
-    @strawberry.field
-    def release_date(self) -> datetime.date | None:
-        return self._value("release_date")
-
-    @strawberry.field(description="0 to 5 in halves, when the critic gave one.")
-    def score(self) -> float | None:
-        return self._value("score")
 
     @strawberry.field(description="The critic.")
     def author(self) -> Person | None:
@@ -388,22 +387,6 @@ class Review:
     def reading_minutes(self) -> int:
         return self._value("reading_minutes")
 
-    @strawberry.field(description="Whether an editor chose it to lead the front page.")
-    def featured(self) -> bool:
-        return self._value("featured")
-
-    @strawberry.field(description="The film's IMDb title id (tt…), or empty.")
-    def imdb_id(self) -> str:
-        return self._value("imdb_id")
-
-    @strawberry.field(description="The film's TMDB movie id, or empty.")
-    def tmdb_id(self) -> str:
-        return self._value("tmdb_id")
-
-    @strawberry.field(description="The film's Wikidata item (Q…), or empty.")
-    def wikidata_id(self) -> str:
-        return self._value("wikidata_id")
-
     @strawberry.field(
         description="Up to 4 public reviews sharing the most genres, directors, writers and "
         "cast, newest first among equals (as the v3 detail's `related`). It reads three "
@@ -411,7 +394,7 @@ class Review:
     )
     def related(self) -> list[Review]:
         pages, batch = self.batch.next_reads(self.page, "related")
-        return [Review(page=page, batch=batch) for page in pages]
+        return [Review.of(page, batch) for page in pages]
 
     @strawberry.field(
         description="Up to 4 of the critic's newest other public reviews, leaving out those "
@@ -419,7 +402,7 @@ class Review:
     )
     def more_by_critic(self) -> list[Review]:
         pages, batch = self.batch.next_reads(self.page, "more_by_critic")
-        return [Review(page=page, batch=batch) for page in pages]
+        return [Review.of(page, batch) for page in pages]
 
 
 @strawberry.type(description="What a search found: reviews, people and studios.")
@@ -430,4 +413,4 @@ class SearchResults:
 
 
 def reviews_of(batch: ReviewBatch) -> list[Review]:
-    return [Review(page=page, batch=batch) for page in batch.pages]
+    return [Review.of(page, batch) for page in batch.pages]
