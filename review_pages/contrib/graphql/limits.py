@@ -21,6 +21,7 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -50,6 +51,13 @@ LIST_SIZE = 10
 FIELD_WEIGHTS = {("Review", "related"): 30, ("Review", "moreByCritic"): 30}
 #: Parsed and validated documents kept, by query text.
 DOCUMENTS_KEPT = 256
+
+
+def limit_max() -> int:
+    """Wagtail's WAGTAILAPI_LIMIT_MAX, as the v3 listings: the largest `limit` of a list
+    (None there: no limit; a list then counts as 1,000)."""
+    most = getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20)
+    return int(most) if most is not None else 1000
 
 
 @dataclass
@@ -193,8 +201,6 @@ def _too_deep() -> GraphQLError:
 
 def check(schema: GraphQLSchema, document, variables: dict | None) -> list[GraphQLError]:
     """The limits the document goes past (none: it may be validated and run)."""
-    from .schema import limit_max
-
     max_depth = int(reviews_settings.GRAPHQL_MAX_DEPTH)
     try:
         found = measure(schema, document, variables, max_depth=max_depth, max_list=limit_max())
