@@ -294,7 +294,7 @@ class ReviewPagesAPIViewSet(
             raise BadRequestError(" ".join(filters.errors))
         queryset = filters.restrict(queryset)
         if "order" not in self.request.GET and "search" not in self.request.GET:
-            queryset = queryset.order_by("-first_published_at", "-pk")
+            queryset = queryset.newest_first()
         # The credits are read after paging, for the page's reviews only, in one query
         # (`load_credits`), where prefetching them took five.
         return queryset.select_related("locale", "poster").prefetch_related(

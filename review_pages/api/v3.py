@@ -154,7 +154,10 @@ def list_reviews(request: HttpRequest, params: ReviewQuery = Query(...)):  # noq
             queryset = queryset.order_by(params.order)
         queryset = _search(queryset, params.search, by_relevance=not params.order)
     else:
-        queryset = queryset.order_by(params.order or "-first_published_at", "-pk")
+        if params.order in (None, "", "-first_published_at"):
+            queryset = queryset.newest_first()  # read from its index (`PageTableId`)
+        else:
+            queryset = queryset.order_by(params.order, "-pk")
     if not (params.search or params.person or params.studio):
         # Counting reads every matching review: once per change of the reviews (a person's
         # or studio's slug can change on its own, so not with those filters).

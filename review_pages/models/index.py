@@ -57,11 +57,7 @@ class ReviewIndexPage(LiveNowPageMixin, PublicURLMixin, RoutablePageMixin, Page)
 
     def reviews(self):
         """The reviews under this page that are public now, newest first."""
-        return (
-            ReviewPage.objects.public_now()
-            .descendant_of(self)
-            .order_by("-first_published_at", "-pk")
-        )
+        return ReviewPage.objects.public_now().below(self).newest_first()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

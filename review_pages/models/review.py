@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.db.models.expressions import Col, Expression
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from wagtail.admin.panels import (
@@ -119,7 +120,46 @@ def restricted_sections() -> list[Page]:
     )
 
 
+class PageTableId(Expression):
+    """The page table's own `id` column, through the join that `first_published_at` takes.
+
+    Django writes a review's `id` or `pk` as the review table's `page_ptr_id` (the same
+    value, one join fewer), and ordered by that column no index of the page table gives the
+    order: SQLite after `ANALYZE`, with as many other pages as reviews in the tree, then
+    scanned every review and sorted them all (issue 22: 38.7 ms instead of 0.5 ms at
+    10,000 reviews). Ordered by the page table's `id`, `(first_published_at, id)` is the
+    order of that table's `first_published_at` index (SQLite keeps the rowid in each index
+    entry), from which a listing reads one page and stops.
+    """
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        published = F("first_published_at").resolve_expression(
+            query, allow_joins, reuse, summarize, for_save
+        )
+        field = Page._meta.get_field("id")
+        return Col(published.alias, field, field)
+
+
+#: Newest publication first, ties by id: every listing of reviews (`newest_first`).
+NEWEST_FIRST = (F("first_published_at").desc(), PageTableId().desc())
+
+
 class ReviewPageQuerySet(PageQuerySet):
+    def newest_first(self):
+        """Newest publication first, in the order of the page table's `first_published_at`
+        index (`PageTableId`): a page of a listing is read from that index whatever else
+        the tree holds and whatever statistics the database keeps."""
+        return self.order_by(*NEWEST_FIRST)
+
+    def below(self, page):
+        """Wagtail's `descendant_of(page)` in the page table's columns alone: the depth
+        leaves `page` out, where `descendant_of` adds `NOT pk = page`, a condition on the
+        review table for which SQLite built a Bloom filter over every review on each
+        listing (5 ms at 10,000 reviews, against 0.1 ms for the page of 20)."""
+        return self.filter(path__startswith=page.path, depth__gt=page.depth)
+
     def public_now(self):
         """What readers and apps see: live now (go-live reached, not expired) and outside
         every private section. The one rule (`visibility`), for every surface."""
