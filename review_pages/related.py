@@ -24,6 +24,8 @@ to one of them, or its unpublication, makes it stale), their critics (shown on t
 and the people it was scored by (`NextReads.scored_by`): publishing any review that credits
 one of them, in a role or as the critic, makes the answer stale, and only such a
 publication can change either list. The review's own page records all its credits anyway.
+With genres, it records the genres it was scored by too (`genre:<id>`): a publication makes
+them stale when its change names the review's genres, as it names its people.
 
 This module imports no models (they import it): the credit tables are found through the
 review's own relations.
@@ -257,3 +259,6 @@ def _record(review, reading: NextReads) -> None:
             *([review.author_id] if review.author_id else []),
         },
     )
+    genres = reading.scored_by.get("genre")
+    if genres:  # reviews with genres: the genres it was scored by (`genre:<id>` tags)
+        shown.record(genres=genres)
