@@ -119,6 +119,9 @@ class CreditsViewSetGroup(SnippetViewSetGroup):
     menu_label = "Credits"
     menu_name = "credits"
     menu_order = 250
+    # Other apps add their own libraries to this menu with a viewset whose `menu_hook` is
+    # this (the plugin's genres do).
+    submenu_hook = "register_credits_menu_item"
 
 
 register_snippet(CreditsViewSetGroup)

@@ -7,6 +7,7 @@ one `ReviewChange` per change, whose credits are read once however many listen.
 - `review_changed`: a review was published (again), unpublished, moved or deleted, or is
   about to move (`ReviewChange.action`);
 - `credit_changed`: a person or studio was saved or deleted;
+- `genre_changed`: a genre was saved or deleted;
 - `site_changed`: something every page shows changed (a review index's title or address,
   who may view which pages);
 - `page_taken_down`: a page (any page, and with `include_descendants` the pages under it)
@@ -37,6 +38,7 @@ DELETED = "deleted"
 
 review_changed = Signal()  # kwargs: change (ReviewChange)
 credit_changed = Signal()  # kwargs: instance (Person or Studio), kind ("person", "studio")
+genre_changed = Signal()  # kwargs: instance (Genre)
 site_changed = Signal()  # kwargs: reason (str)
 # kwargs: page (Page), reason (a PageTakedown reason), at (datetime), include_descendants (bool)
 page_taken_down = Signal()
@@ -141,6 +143,10 @@ def _studio_changed(sender, instance, **kwargs):
     credit_changed.send(sender=sender, instance=instance, kind="studio")
 
 
+def _genre_changed(sender, instance, **kwargs):
+    genre_changed.send(sender=sender, instance=instance)
+
+
 def _restrictions_changed(sender, instance, **kwargs):
     site_changed.send(sender=sender, reason="who may view pages changed")
 
@@ -170,7 +176,7 @@ def _page_saving(sender, instance, update_fields=None, **kwargs):
 
 
 def connect() -> None:
-    from .models import ReviewPage
+    from .models import Genre, ReviewPage
 
     uid = "review_pages.events"
     page_published.connect(_published, dispatch_uid=f"{uid}.published")
@@ -183,6 +189,7 @@ def connect() -> None:
     for name, signal in (("saved", post_save), ("deleted", post_delete)):
         signal.connect(_person_changed, sender=Person, dispatch_uid=f"{uid}.person.{name}")
         signal.connect(_studio_changed, sender=Studio, dispatch_uid=f"{uid}.studio.{name}")
+        signal.connect(_genre_changed, sender=Genre, dispatch_uid=f"{uid}.genre.{name}")
         signal.connect(
             _restrictions_changed,
             sender=PageViewRestriction,

@@ -1,7 +1,7 @@
 """The filters readers and apps apply to reviews, checked before use.
 
-The front page takes `?rating=R&year=2025&person=<slug>&studio=<slug>&imdb=tt…`; the APIs
-take the same as `mpa_rating=` and `release_year=`. A bad value is a message, never an
+The front page takes `?rating=R&year=2025&person=<slug>&studio=<slug>&genre=<slug>&imdb=tt…`;
+the APIs take the same as `mpa_rating=` and `release_year=`. A bad value is a message, never an
 exception.
 """
 
@@ -26,11 +26,12 @@ class ReviewFilters:
     year: int | None = None
     person: str = ""
     studio: str = ""
+    genre: str = ""
     imdb: str = ""
     errors: list[str] = field(default_factory=list)
 
     #: The query parameters under which the APIs take these filters.
-    API_KEYS = ("person", "studio", "mpa_rating", "release_year", "imdb")
+    API_KEYS = ("person", "studio", "genre", "mpa_rating", "release_year", "imdb")
 
     @classmethod
     def from_query(cls, query, *, year_key: str = "year", rating_key: str = "rating"):
@@ -50,7 +51,7 @@ class ReviewFilters:
                 filters.errors.append(
                     f"The year must be a number from {MIN_YEAR} to {MAX_YEAR}, not {year[:20]!r}."
                 )
-        for key in ("person", "studio"):
+        for key in ("person", "studio", "genre"):
             slug = (query.get(key) or "").strip()
             if not slug:
                 continue
@@ -59,7 +60,8 @@ class ReviewFilters:
                     raise ValidationError("too long")
                 validate_unicode_slug(slug)
             except ValidationError:
-                filters.errors.append(f"{key} must be a slug such as 'ana-de-armas'.")
+                example = "thriller" if key == "genre" else "ana-de-armas"
+                filters.errors.append(f"{key} must be a slug such as {example!r}.")
             else:
                 setattr(filters, key, slug)
         imdb = (query.get("imdb") or "").strip()
@@ -80,12 +82,15 @@ class ReviewFilters:
 
     @property
     def active(self) -> bool:
-        return bool(self.rating or self.year or self.person or self.studio or self.imdb)
+        return bool(
+            self.rating or self.year or self.person or self.studio or self.genre or self.imdb
+        )
 
     @property
     def by_credit(self) -> bool:
-        """Whether the filters name a person or studio (whose slugs change on their own)."""
-        return bool(self.person or self.studio)
+        """Whether the filters name a person, studio or genre (whose slugs change on their
+        own)."""
+        return bool(self.person or self.studio or self.genre)
 
     def apply(self, reviews):
         """`reviews` (a ReviewPage queryset) narrowed by these filters."""
@@ -97,6 +102,8 @@ class ReviewFilters:
             reviews = reviews.crediting_person(self.person)
         if self.studio:
             reviews = reviews.crediting_studio(self.studio)
+        if self.genre:
+            reviews = reviews.in_genre(self.genre)
         if self.imdb:
             reviews = reviews.filter(imdb_id=self.imdb)
         return reviews

@@ -15,6 +15,7 @@ CREDIT_FORMSETS = {
     "writers": "person",
     "cast": "person",
     "production_companies": "studio",
+    "genres": "genre",
 }
 
 
@@ -95,7 +96,7 @@ class ReviewPageForm(WagtailAdminPageForm):
         self.add_error("title" if "title" in self.fields else "slug", message)
 
     def check_duplicate_credits(self) -> None:
-        """The same person (or studio) twice in one credit list: an error on the repeat."""
+        """The same person (or studio, or genre) twice in one list: an error on the repeat."""
         for relation, field_name in CREDIT_FORMSETS.items():
             formset = self.formsets.get(relation)
             if formset is None:
@@ -111,8 +112,8 @@ class ReviewPageForm(WagtailAdminPageForm):
                 if credited is None:
                     continue
                 if credited.pk in seen:
-                    form.add_error(
-                        field_name,
-                        f"{credited} is already in this list; credit each one once.",
+                    once = (
+                        "give each genre once" if field_name == "genre" else "credit each one once"
                     )
+                    form.add_error(field_name, f"{credited} is already in this list; {once}.")
                 seen.add(credited.pk)

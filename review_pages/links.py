@@ -175,6 +175,13 @@ class IndexLinks:
     def studio(self, slug: str) -> str | None:
         return self._filmography("studio", slug)
 
+    def genre(self, slug: str) -> str | None:
+        """A genre's page: its reviews, newest first."""
+        return self._filmography("genre", slug)
+
+    def genre_feed(self, slug: str) -> str | None:
+        return self._filmography("genre_feed", slug)
+
     def route(self, name: str) -> str | None:
         """A route without arguments: "feed", "search", "critics"."""
         if self.index_url is None:

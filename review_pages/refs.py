@@ -34,6 +34,16 @@ def studio_ref(studio: Studio, links: IndexLinks) -> dict[str, Any]:
     }
 
 
+def genre_ref(genre, links: IndexLinks) -> dict[str, Any]:
+    """A GenreRef: `url` is the genre's page on the review index."""
+    return {"id": genre.pk, "name": genre.name, "slug": genre.slug, "url": links.genre(genre.slug)}
+
+
+def genre_refs(page, links: IndexLinks) -> list[dict[str, Any]]:
+    """The review's genres, in the editor's order."""
+    return [genre_ref(row.genre, links) for row in page.genres.all()]
+
+
 def people_refs(page, relation: str, links: IndexLinks) -> list[dict[str, Any]]:
     """`directors` or `writers`, in billing order."""
     return [person_ref(credit.person, links) for credit in getattr(page, relation).all()]

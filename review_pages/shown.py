@@ -25,11 +25,13 @@ from typing import Protocol, TypeVar
 from . import clock
 
 #: Lists an answer may show: every live review (front page, feed, sitemap, API listings),
-#: every credited person, every credited studio.
+#: every credited person, every credited studio, every genre (the sitemap, the front page's
+#: genre filter).
 REVIEWS = "reviews"
 PEOPLE = "people"
 STUDIOS = "studios"
-LISTS = frozenset({REVIEWS, PEOPLE, STUDIOS})
+GENRES = "genres"
+LISTS = frozenset({REVIEWS, PEOPLE, STUDIOS, GENRES})
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Shown:
     people: set[int] = field(default_factory=set)
     studios: set[int] = field(default_factory=set)
     lists: set[str] = field(default_factory=set)
+    genres: set[int] = field(default_factory=set)
 
     def add(
         self,
@@ -48,6 +51,7 @@ class Shown:
         people: Iterable[int] = (),
         studios: Iterable[int] = (),
         lists: Iterable[str] = (),
+        genres: Iterable[int] = (),
     ) -> None:
         lists = set(lists)
         unknown = lists - LISTS
@@ -56,10 +60,11 @@ class Shown:
         self.reviews.update(reviews)
         self.people.update(people)
         self.studios.update(studios)
+        self.genres.update(genres)
         self.lists |= lists
 
     def __bool__(self) -> bool:
-        return bool(self.reviews or self.people or self.studios or self.lists)
+        return bool(self.reviews or self.people or self.studios or self.genres or self.lists)
 
 
 _current: ContextVar[Shown | None] = ContextVar("review_pages_shown", default=None)
@@ -71,11 +76,12 @@ def record(
     people: Iterable[int] = (),
     studios: Iterable[int] = (),
     lists: Iterable[str] = (),
+    genres: Iterable[int] = (),
 ) -> None:
     """Note that the answer being made shows these (nothing happens without a keeper)."""
     current = _current.get()
     if current is not None:
-        current.add(reviews=reviews, people=people, studios=studios, lists=lists)
+        current.add(reviews=reviews, people=people, studios=studios, lists=lists, genres=genres)
 
 
 @contextmanager

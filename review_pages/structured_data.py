@@ -80,6 +80,9 @@ def review_structured_data(
     if page.poster_id:
         rendition = poster_rendition or page.poster.get_rendition(SOCIAL_RENDITION)
         movie["image"] = absolute_url(rendition.url, request)
+    genres = [row.genre.name for row in page.genres.all()]
+    if genres:
+        movie["genre"] = genres
     if page.same_as:
         movie["sameAs"] = page.same_as
 

@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.urls import path
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
 from . import http_caching
 from .desk.admin import ReviewDeskAdmin
 from .desk.bulk_actions import BULK_ACTIONS
+from .genres.admin import GenreViewSet
 from .models import ReviewPage
 from .previews import is_review
 from .rules import rich_result_problems, rich_result_warning
@@ -18,6 +20,9 @@ from .rules import rich_result_problems, rich_result_warning
 modeladmin_register(ReviewDeskAdmin)
 for bulk_action in BULK_ACTIONS:
     hooks.register("register_bulk_action", bulk_action)
+
+# The genres library, in the "Credits" menu beside people and studios.
+register_snippet(GenreViewSet)
 
 
 @hooks.register("after_publish_page")

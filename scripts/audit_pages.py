@@ -2,8 +2,8 @@
 
 A throwaway SQLite database and media folder get the demo content (`setup_site`,
 `make_demo_posters`); `scripts/serve.sh` serves it with gunicorn and whitenoise on a free
-local port; then, for the front page, a review, a filmography, a critic's page, a studio's
-page and a search:
+local port; then, for the front page, a review (with a trailer and stills), a filmography, a
+critic's page, a studio's page, a genre's page and a search:
 
 - the Nu Html Checker (vnu.jar from npm's `vnu-jar`, run with the machine's Java) must
   report 0 errors;
@@ -46,6 +46,10 @@ PERFORMANCE_RUNS = 3
 #: Wikidata's sandbox item.
 SAME_AS_REVIEW = "the-lantern-keepers-daughter"
 SANDBOX_WIKIDATA_ID = "Q4115189"
+#: The same review gets a trailer (a facade until played), two stills and a genre, so that
+#: the audit scores a review with all of them, and the genre's page.
+DEMO_TRAILER = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
+DEMO_GENRE = "Drama"
 
 
 def free_port() -> int:
@@ -80,9 +84,27 @@ def prepare(env, python: str) -> None:
     run([python, "manage.py", "setup_site"], env, stdout=subprocess.DEVNULL)
     run([python, "manage.py", "make_demo_posters"], env, stdout=subprocess.DEVNULL)
     script = (
-        "from review_pages.models import ReviewPage\n"
+        "import io\n"
+        "from django.core.files.images import ImageFile\n"
+        "from PIL import Image\n"
+        "from wagtail.images import get_image_model\n"
+        "from review_pages.models import Genre, ReviewGenre, ReviewPage, ReviewStill\n"
         f"page = ReviewPage.objects.get(slug={SAME_AS_REVIEW!r}).get_latest_revision_as_object()\n"
         f"page.wikidata_id = {SANDBOX_WIKIDATA_ID!r}\n"
+        f"page.trailer_url = {DEMO_TRAILER!r}\n"
+        "stills = []\n"
+        "for n, colour in enumerate(['#22384a', '#5a3b22']):\n"
+        "    data = io.BytesIO()\n"
+        "    Image.new('RGB', (1600, 900), colour).save(data, 'JPEG', quality=80)\n"
+        "    image = get_image_model()(title=f'Still {n + 1}')\n"
+        "    image.file = ImageFile(io.BytesIO(data.getvalue()), name=f'still-{n + 1}.jpg')\n"
+        "    image.save()\n"
+        "    stills.append(ReviewStill(image=image, alt_text=f'A frame from the film, {n + 1}',"
+        " caption=f'Still {n + 1}', sort_order=n))\n"
+        "page.stills = stills\n"
+        f"genre = Genre.objects.filter(name={DEMO_GENRE!r}).first() or Genre.objects.create("
+        f"name={DEMO_GENRE!r})\n"
+        "page.genres = [ReviewGenre(genre=genre, sort_order=0)]\n"
         "page.save_revision().publish()\n"
     )
     run([python, "manage.py", "shell", "-c", script], env)
@@ -95,6 +117,7 @@ def pages(base: str) -> dict[str, str]:
         "filmography": f"{base}/people/callum-ashgrove/",
         "critic": f"{base}/people/tobias-wren/",
         "studio": f"{base}/studios/saltmarsh-pictures/",
+        "genre": f"{base}/genres/{DEMO_GENRE.lower()}/",
         "search": f"{base}/search/?q=Marchetti",
     }
 

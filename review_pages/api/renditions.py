@@ -26,6 +26,9 @@ from ..links import absolute_url
 #: the original: a PNG output (the original's format when none is named) is optimised by
 #: Pillow at great cost (1.4 s for one 600x900 rendition of a photographic PNG here).
 POSTER_RENDITION = "max-600x900|format-webp"
+#: A still's default rendition (stills are landscape frames); its renditions are the
+#: poster's widths and formats.
+STILL_RENDITION = "max-1200x800|format-webp"
 
 
 @functools.cache

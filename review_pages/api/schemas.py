@@ -33,6 +33,15 @@ class StudioRef(Schema):
     url: str | None = Field(description="Absolute URL of the studio's filmography page.")
 
 
+class GenreRef(Schema):
+    """A genre of a review; `url` is the genre's page (its reviews, newest first)."""
+
+    id: int
+    name: str
+    slug: str
+    url: str | None = Field(description="Absolute URL of the genre's page.")
+
+
 class CastCredit(Schema):
     person: PersonRef
     character: str
@@ -64,6 +73,26 @@ class PosterInfo(ImageInfo):
     server's Pillow writes it), none wider than the original."""
 
     renditions: list[Rendition]
+
+
+class StillInfo(ImageInfo):
+    """A still of the film: the default rendition (`url`, `width`, `height`), its alt text
+    (`alt`, always set), its caption, and renditions as the poster's."""
+
+    caption: str
+    renditions: list[Rendition]
+
+
+class TrailerInfo(Schema):
+    """The trailer. Show a facade (the poster or a still, a play button) and load
+    `embed_url` only when the reader asks: it autoplays, from the provider's
+    privacy-enhanced player."""
+
+    provider: Literal["youtube", "vimeo"]
+    url: str = Field(description="The video's page on YouTube or Vimeo.")
+    embed_url: str = Field(
+        description="The player: www.youtube-nocookie.com, or player.vimeo.com with dnt=1."
+    )
 
 
 class TextValue(Schema):
@@ -145,6 +174,9 @@ class Review(Schema):
     cast: list[CastCredit]
     production_companies: list[StudioRef]
     distributor: StudioRef | None
+    genres: list[GenreRef]
+    trailer: TrailerInfo | None
+    stills: list[StillInfo]
     body: list[ReviewSection]
     reading_minutes: int = Field(
         description="Minutes to read the body at REVIEW_PAGES['READING_WORDS_PER_MINUTE'] "

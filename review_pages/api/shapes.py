@@ -16,11 +16,12 @@ from django.http import HttpRequest
 
 from .. import refs
 from ..links import IndexLinks, absolute_url
-from ..models import performers_by_id, raw_performer_ids
+from ..models import load_still_images, performers_by_id, raw_performer_ids
 from ..text import rich_text_html
 from . import renditions
 
 POSTER_RENDITION = renditions.POSTER_RENDITION
+STILL_RENDITION = renditions.STILL_RENDITION
 # WebP, as the poster's: cheap to make, and it keeps a logo's transparency.
 PORTRAIT_RENDITION = "max-400x400|format-webp"
 
@@ -39,6 +40,7 @@ class ShapeContext:
     pages: list | None = None
     _links: dict[int, IndexLinks] = field(default_factory=dict, repr=False)
     _posters_ready: bool = field(default=False, repr=False)
+    _stills_ready: bool = field(default=False, repr=False)
 
     def ready_posters(self, page) -> None:
         """Make the listing's missing poster renditions (or this review's) at once."""
@@ -50,6 +52,19 @@ class ShapeContext:
             lambda image: [POSTER_RENDITION, *renditions.poster_specs(image)],
         )
         self._posters_ready = True
+
+    def ready_stills(self, page) -> None:
+        """The listing's stills (or this review's) with their images, and their missing
+        renditions made at once: a fixed number of queries however many stills."""
+        if self._stills_ready:
+            return
+        pages = self.pages if self.pages is not None else [page]
+        load_still_images(pages)
+        renditions.ensure(
+            [still.image for p in pages for still in p.stills.all()],
+            lambda image: [STILL_RENDITION, *renditions.poster_specs(image)],
+        )
+        self._stills_ready = True
 
     def links_for(self, page) -> IndexLinks:
         """The absolute filmography links of the review's index, made once per review."""
@@ -83,6 +98,30 @@ def poster_info(page, context: ShapeContext):
     info = image_info(page.poster, context.request)
     info["renditions"] = renditions.poster_renditions(page.poster, context.request)
     return info
+
+
+def stills_info(page, context: ShapeContext) -> list[dict[str, Any]]:
+    """The stills as `StillInfo`: `image_info` with the still's own alt text and caption,
+    and renditions as the poster's."""
+    stills = list(page.stills.all())
+    if not stills:
+        return []
+    context.ready_stills(page)
+    shown = []
+    for still in stills:
+        info = image_info(still.image, context.request, STILL_RENDITION)
+        info["alt"] = still.alt_text
+        info["caption"] = still.caption
+        info["renditions"] = renditions.poster_renditions(still.image, context.request)
+        shown.append(info)
+    return shown
+
+
+def trailer_info(page, context: ShapeContext) -> dict[str, str] | None:
+    trailer = page.trailer
+    if trailer is None:
+        return None
+    return {"provider": trailer.provider, "url": trailer.url, "embed_url": trailer.embed_url}
 
 
 def review_body(page, context: ShapeContext) -> list[dict[str, Any]]:
@@ -137,6 +176,9 @@ REVIEW_FIELDS: dict[str, Callable[[Any, ShapeContext], Any]] = {
     "cast": lambda page, context: refs.cast_refs(page, context.links_for(page)),
     "production_companies": lambda page, context: refs.company_refs(page, context.links_for(page)),
     "distributor": lambda page, context: refs.distributor_ref(page, context.links_for(page)),
+    "genres": lambda page, context: refs.genre_refs(page, context.links_for(page)),
+    "trailer": trailer_info,
+    "stills": stills_info,
     "body": review_body,
     "reading_minutes": _attribute("reading_minutes"),
     "featured": _attribute("featured"),

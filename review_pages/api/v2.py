@@ -39,6 +39,7 @@ from ..models import (
     load_credits,
     publicly_credited,
     restricted_sections,
+    shown_genre_ids,
     shown_ids,
 )
 from .fields import (
@@ -188,12 +189,16 @@ class ImagesAPIViewSet(
 
 
 def record_reviews(pages, *, lists=()) -> None:
-    """Note what an answer showing these reviews (credits loaded) shows: them, and the
-    people and studios they credit."""
+    """Note what an answer showing these reviews (credits loaded) shows: them, the
+    people and studios they credit, and their genres."""
     reviews = [page for page in pages if isinstance(page, ReviewPage)]
     person_ids, studio_ids = shown_ids(reviews)
     shown.record(
-        reviews=[page.pk for page in reviews], people=person_ids, studios=studio_ids, lists=lists
+        reviews=[page.pk for page in reviews],
+        people=person_ids,
+        studios=studio_ids,
+        genres=shown_genre_ids(reviews),
+        lists=lists,
     )
 
 
@@ -337,6 +342,7 @@ class ReviewPagesAPIViewSet(
             and "search" not in query
             and "person" not in query
             and "studio" not in query
+            and "genre" not in query
         )
 
     def detail_view(self, request, pk):

@@ -56,6 +56,7 @@ class ResultsSlice(Schema):
 class ReviewQuery(ResultsSlice):
     person: str | None = Field(None, description="A person's slug, in any role.")
     studio: str | None = Field(None, description="A studio's slug: production or distribution.")
+    genre: str | None = Field(None, description="A genre's slug, e.g. thriller.")
     mpa_rating: str | None = Field(None, description="G, PG, PG-13, R, NC-17 or NR.")
     release_year: str | None = Field(None, description="e.g. 2025")
     imdb: str | None = Field(None, description="The film's IMDb title id, e.g. tt0111161.")
@@ -158,7 +159,7 @@ def list_reviews(request: HttpRequest, params: ReviewQuery = Query(...)):  # noq
             queryset = queryset.newest_first()  # read from its index (`PageTableId`)
         else:
             queryset = queryset.order_by(params.order, "-pk")
-    if not (params.search or params.person or params.studio):
+    if not (params.search or params.person or params.studio or params.genre):
         # Counting reads every matching review: once per change of the reviews (a person's
         # or studio's slug can change on its own, so not with those filters).
         queryset = shown.with_memoised_count(queryset, shown.Shown(lists={shown.REVIEWS}))

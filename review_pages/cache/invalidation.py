@@ -3,8 +3,8 @@
 A review's publication, unpublication, move or deletion makes stale its own page, every
 list of reviews and whatever shows the people and studios it credits now; filmographies it
 no longer credits carry its `review:<id>` tag already. Saving a person or studio makes stale
-whatever shows them. A change every page shows (an index, view restrictions) makes
-everything stale.
+whatever shows them; saving a genre, whatever shows it and the lists of genres. A change
+every page shows (an index, view restrictions) makes everything stale.
 """
 
 from __future__ import annotations
@@ -28,6 +28,10 @@ def credit_changed(sender, instance, kind: str, **kwargs):
         store.invalidate(*cache_tags.of_studio_change(instance.pk))
 
 
+def genre_changed(sender, instance, **kwargs):
+    store.invalidate(*cache_tags.of_genre_change(instance.pk))
+
+
 def site_changed(sender, **kwargs):
     store.invalidate_all()
 
@@ -36,4 +40,5 @@ def connect() -> None:
     uid = "review_pages.cache"
     events.review_changed.connect(review_changed, dispatch_uid=f"{uid}.review")
     events.credit_changed.connect(credit_changed, dispatch_uid=f"{uid}.credit")
+    events.genre_changed.connect(genre_changed, dispatch_uid=f"{uid}.genre")
     events.site_changed.connect(site_changed, dispatch_uid=f"{uid}.site")

@@ -2,7 +2,9 @@
 
 - `review:<id>`: one review's page and API entries (and the filmographies listing it);
 - `person:<id>`, `studio:<id>`: everything showing that person or studio;
-- `reviews`, `people`, `studios`: every list of them (front page, feed, sitemap, listings);
+- `genre:<id>`: everything showing that genre (its page and feed, the reviews it is on);
+- `reviews`, `people`, `studios`, `genres`: every list of them (front page, feed, sitemap,
+  listings, the front page's genre filter);
 - `all`: every stored answer (`invalidate_all`).
 """
 
@@ -10,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..shown import PEOPLE, REVIEWS, STUDIOS, Shown
+from ..shown import GENRES, PEOPLE, REVIEWS, STUDIOS, Shown
 
 ALL = "all"
 REVIEW_LIST = REVIEWS
 PEOPLE_LIST = PEOPLE
 STUDIO_LIST = STUDIOS
+GENRE_LIST = GENRES
 
 
 def review(pk: int) -> str:
@@ -30,6 +33,10 @@ def studio(pk: int) -> str:
     return f"studio:{pk}"
 
 
+def genre(pk: int) -> str:
+    return f"genre:{pk}"
+
+
 def reviews(ids: Iterable[int]) -> list[str]:
     return [review(pk) for pk in sorted(ids)]
 
@@ -42,12 +49,17 @@ def studios(ids: Iterable[int]) -> list[str]:
     return [studio(pk) for pk in sorted(ids)]
 
 
+def genres(ids: Iterable[int]) -> list[str]:
+    return [genre(pk) for pk in sorted(ids)]
+
+
 def of_shown(shown: Shown) -> set[str]:
     """The tags of an answer (or a memoised value) showing these things."""
     return {
         *reviews(shown.reviews),
         *people(shown.people),
         *studios(shown.studios),
+        *genres(shown.genres),
         *shown.lists,
     }
 
@@ -64,3 +76,10 @@ def of_person_change(pk: int) -> list[str]:
 
 def of_studio_change(pk: int) -> list[str]:
     return [studio(pk), STUDIO_LIST]
+
+
+def of_genre_change(pk: int) -> list[str]:
+    """A genre saved or deleted: whatever shows it, and the lists of genres. (Which reviews
+    a genre's page lists changes only when a review is published or withdrawn: every list
+    of reviews is made stale then.)"""
+    return [genre(pk), GENRE_LIST]

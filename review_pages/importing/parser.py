@@ -23,6 +23,7 @@ from people.naming import NBSP_FOLD, normalise_name
 
 from ..ratings import MPA_RATINGS
 from ..rules import FINAL_STATEMENT, SYNOPSIS, BodyCaps, body_count_problems, section_label
+from ..trailers import TrailerURLError, normalise_trailer_url
 
 __all__ = [
     "CastCredit",
@@ -83,6 +84,8 @@ class ParsedReview:
     imdb_id: str = ""  # "tt…", from an optional `IMDb:` line
     critic: str = ""  # from an optional `Critic:` line
     score: Decimal | None = None  # 0 to 5 in halves, from an optional `Score:` line
+    genres: tuple[str, ...] = ()  # from an optional `Genre:`/`Genres:` line, as written
+    trailer_url: str = ""  # the trailer's page on YouTube or Vimeo, from a `Trailer:` line
 
 
 MAX_HEADLINE_CHARS = 1000
@@ -342,6 +345,14 @@ def parse_score(value: str) -> Decimal:
     return score.quantize(Decimal("0.1"))
 
 
+def parse_trailer(value: str) -> str:
+    """A trailer's canonical address from any usual YouTube or Vimeo address."""
+    try:
+        return normalise_trailer_url(value)
+    except TrailerURLError as error:
+        raise ReviewFormatError(f"unreadable trailer: {error}") from None
+
+
 def parse_imdb_id(value: str) -> str:
     """An IMDb title id from "tt0111161" or its IMDb address."""
     imdb_id = IMDB_TITLE.clean(value)
@@ -394,6 +405,8 @@ _KEYS = {
     "imdb": ("imdb", "imdb id", "imdb title"),
     "critic": ("critic", "reviewer", "reviewed by", "review by"),
     "score": ("score", "our score", "verdict score"),
+    "genres": ("genre", "genres"),
+    "trailer": ("trailer", "trailer url", "trailers", "official trailer"),
 }
 _KEY_LOOKUP = {alias: field for field, aliases in _KEYS.items() for alias in aliases}
 
@@ -484,6 +497,8 @@ class _Metadata:
         self.imdb_id = ""
         self.critic = ""
         self.score: Decimal | None = None
+        self.genres: tuple[str, ...] = ()
+        self.trailer_url = ""
 
     def set(self, field: str, value: str) -> None:
         if not value:  # "Distributor:" with nothing after it: treated as absent
@@ -512,6 +527,13 @@ class _Metadata:
             self.critic = critics[0] if critics else ""
         elif field == "score":
             self.score = parse_score(value)
+        elif field == "genres":
+            genres: dict[str, str] = {}  # one per normalised name, first spelling kept
+            for name in _split_list(value, split_and=False):
+                genres.setdefault(normalise_name(name), name)
+            self.genres = tuple(genres.values())
+        elif field == "trailer":
+            self.trailer_url = parse_trailer(value)
 
 
 def _read_metadata(paragraphs: list[list[str]]) -> _Metadata:
@@ -827,6 +849,8 @@ def _parse_review(text: str, caps: BodyCaps | None) -> ParsedReview:
         imdb_id=metadata.imdb_id,
         critic=metadata.critic,
         score=metadata.score,
+        genres=metadata.genres,
+        trailer_url=metadata.trailer_url,
     )
 
 

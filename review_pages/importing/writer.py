@@ -57,8 +57,10 @@ from people.naming import FreeSlugs, normalise_name
 
 from ..conf import reviews_settings
 from ..models import (
+    Genre,
     ReviewCastMember,
     ReviewDirector,
+    ReviewGenre,
     ReviewIndexPage,
     ReviewPage,
     ReviewProductionCompany,
@@ -142,7 +144,13 @@ class ImportOutcome:
 
 def review_fingerprint(review: ParsedReview) -> str:
     """sha256 of everything the importer writes from a parsed review."""
-    data = {"version": FINGERPRINT_VERSION, "review": dataclasses.asdict(review)}
+    written = dataclasses.asdict(review)
+    # Lines added since version 2 count only when present: a file without them keeps the
+    # fingerprint it had (and is still `unchanged`).
+    for optional in ("genres", "trailer_url"):
+        if not written[optional]:
+            del written[optional]
+    data = {"version": FINGERPRINT_VERSION, "review": written}
     encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
@@ -156,7 +164,13 @@ def section_types(review: ParsedReview) -> list[str]:
 
 
 #: The most credits of each kind one review may have (docs/importing.md).
-MAX_CREDITS = {"cast members": 500, "directors": 50, "writers": 50, "production companies": 50}
+MAX_CREDITS = {
+    "cast members": 500,
+    "directors": 50,
+    "writers": 50,
+    "production companies": 50,
+    "genres": 20,
+}
 
 
 def review_problems(review: ParsedReview, *, publish: bool) -> list[str]:
@@ -183,6 +197,7 @@ def review_problems(review: ParsedReview, *, publish: bool) -> list[str]:
         "directors": len(review.directors),
         "writers": len(review.writers),
         "production companies": len(review.production_companies),
+        "genres": len(review.genres),
     }
     for label, count in counts.items():
         if count > MAX_CREDITS[label]:
@@ -194,7 +209,7 @@ def review_problems(review: ParsedReview, *, publish: bool) -> list[str]:
         _max_length(ReviewCastMember, "character"),
     )
     names = person_names(review)
-    names += [*review.production_companies, review.distributor or ""]
+    names += [*review.production_companies, review.distributor or "", *review.genres]
     names += [c.character for c in review.cast] + [s.heading for s in review.sections]
     if any(len(name) > name_limit for name in names):
         problems.append(f"a name or heading is longer than {name_limit} characters")
@@ -296,6 +311,8 @@ def apply_review(
         page.score = review.score
     if review.imdb_id:
         page.imdb_id = review.imdb_id
+    if review.trailer_url:
+        page.trailer_url = review.trailer_url
     page.import_fingerprint = fingerprint
     body = body_data(review, people)
     problems = body_cost_problems(body, body_caps())
@@ -330,6 +347,15 @@ def credit_rows(review: ParsedReview, people: dict[str, int], studios: dict[str,
             for order, pk in enumerate(company_ids)
         ],
     }
+
+
+def genre_rows(review: ParsedReview, genres: dict[str, int]) -> dict:
+    """The review's genre rows (unsaved), in the file's order; none when the file has no
+    `Genres:` line (the page keeps the genres an editor gave it)."""
+    if not review.genres:
+        return {}
+    ids = _unique_ids(review.genres, genres)
+    return {"genres": [ReviewGenre(genre_id=pk, sort_order=order) for order, pk in enumerate(ids)]}
 
 
 # ------------------------------------------------------------------------------------------
@@ -457,7 +483,7 @@ class ReviewImporter:
     def flush_indexing(self) -> None:
         """Index the pages, people and studios written since the last flush (a no-op with
         `index_batch=1`)."""
-        for model in (Person, Studio):
+        for model in (Person, Studio, Genre):
             objects = [obj for obj in self._pending_snippets if type(obj) is model]
             if objects:
                 index_snippets(model, objects)
@@ -549,11 +575,13 @@ class ReviewImporter:
 
         people = self._resolve(Person, self._people, person_names(review), new_people)
         studios = self._resolve(Studio, self._studios, studio_names(review), new_studios)
+        # Genres are few: looked up for each file that names any, not kept across files.
+        genres = self._resolve(Genre, {}, review.genres, {}) if review.genres else {}
         if existing is None:
-            page = self._create(parent, review, people, studios, fingerprint)
+            page = self._create(parent, review, people, studios, fingerprint, genres)
             to_index.append(page.pk)
             return IMPORTED, "", page.pk
-        note = self._update(existing, review, people, studios, fingerprint)
+        note = self._update(existing, review, people, studios, fingerprint, genres)
         if self.publish:
             to_index.append(existing.pk)
         return UPDATED, note, existing.pk
@@ -727,7 +755,7 @@ class ReviewImporter:
             )
         PageLogEntry.objects.bulk_create(entries)
 
-    def _create(self, parent, review, people, studios, fingerprint) -> ReviewPage:
+    def _create(self, parent, review, people, studios, fingerprint, genres) -> ReviewPage:
         """One insert of the page and its credits, one revision, indexed once."""
         page = ReviewPage(
             slug=self._unique_slug(parent, review),
@@ -745,7 +773,8 @@ class ReviewImporter:
         self._add_child(parent, page)
         # One insert per credit table (a page's own save inserts its credits one by one),
         # then kept on the page in memory, which is what its first revision is made from.
-        for relation, rows in credit_rows(review, people, studios).items():
+        rows_by_relation = {**credit_rows(review, people, studios), **genre_rows(review, genres)}
+        for relation, rows in rows_by_relation.items():
             for row in rows:
                 row.page = page
             page._meta.get_field(relation).related_model.objects.bulk_create(rows)
@@ -758,13 +787,14 @@ class ReviewImporter:
             published.send(sender=ReviewPage, instance=page, revision=revision)
         return page
 
-    def _update(self, existing, review, people, studios, fingerprint) -> str:
+    def _update(self, existing, review, people, studios, fingerprint, genres) -> str:
         """A new revision of the same page, built on its latest revision (so an editor's
         poster, author or promote settings stay), published with --publish."""
         page = ReviewPage.objects.get(pk=existing.pk)
         page = page.get_latest_revision_as_object()
         apply_review(page, review, people, studios, fingerprint)
-        for relation, rows in credit_rows(review, people, studios).items():
+        rows_by_relation = {**credit_rows(review, people, studios), **genre_rows(review, genres)}
+        for relation, rows in rows_by_relation.items():
             setattr(page, relation, rows)  # in memory: the new revision is made from them
         page.full_clean()
         revision = page.save_revision(user=self.user, log_action=True, clean=False)

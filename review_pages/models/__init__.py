@@ -9,6 +9,7 @@ from .credits import (
     ReviewProductionCompany,
     ReviewWriter,
 )
+from .genres import Genre, ReviewGenre
 from .imports import ReviewImport, ReviewImportFile
 from .index import ReviewIndexPage
 from .previews import PageTakedown, PreviewGrant, PreviewRefused, Takedown, ending_takedown
@@ -19,14 +20,17 @@ from .review import (
     ReviewPageQuerySet,
     load_credits,
     load_listing_data,
+    load_still_images,
     performer_ids,
     performers_by_id,
     publicly_credited,
     raw_performer_ids,
     restricted_sections,
+    shown_genre_ids,
     shown_ids,
 )
 from .scheduling import ScheduleSweep
+from .stills import ReviewStill
 from .visibility import is_live_now, live_now, live_now_q
 from .webhooks import EVENTS as WEBHOOK_EVENTS
 from .webhooks import WebhookDelivery, WebhookEndpoint
@@ -45,14 +49,17 @@ __all__ = [
     "WEBHOOK_EVENTS",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "Genre",
     "ReviewCastMember",
     "ReviewDirector",
+    "ReviewGenre",
     "ReviewIndexPage",
     "ReviewImport",
     "ReviewImportFile",
     "ReviewPage",
     "ReviewPageQuerySet",
     "ReviewProductionCompany",
+    "ReviewStill",
     "ReviewWriter",
     "ending_takedown",
     "is_live_now",
@@ -60,10 +67,12 @@ __all__ = [
     "live_now_q",
     "load_credits",
     "load_listing_data",
+    "load_still_images",
     "performer_ids",
     "performers_by_id",
     "publicly_credited",
     "raw_performer_ids",
     "restricted_sections",
+    "shown_genre_ids",
     "shown_ids",
 ]

@@ -15,6 +15,9 @@ from wagtail.models import Orderable
 
 from people.models import Person, Studio
 
+from .genres import Genre, ReviewGenre
+from .stills import ReviewStill
+
 
 class PersonCredit(Orderable):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
@@ -83,6 +86,10 @@ PERSON_CREDITS = {
 }
 STUDIO_CREDITS = {"production_companies": (ReviewProductionCompany, "studio")}
 CREDIT_LISTS = {**PERSON_CREDITS, **STUDIO_CREDITS}
+#: Lists a review shows beside its credits, read in the same query (`read_credits`): its
+#: genres, with each genre, and its stills (their images apart: `load_still_images`).
+GENRE_LIST = "genres"
+STILL_LIST = "stills"
 
 
 @dataclass
@@ -105,14 +112,16 @@ def _entity_columns(model) -> list[str]:
 
 
 def _entity_width() -> int:
-    return max(len(_entity_columns(Person)), len(_entity_columns(Studio)))
+    return max(len(_entity_columns(model)) for model in (Person, Studio, Genre))
 
 
-def _entity_select(model, alias: str, quote) -> str:
+def _entity_select(model, alias: str, quote, padding: str = "''") -> str:
     """The person's or studio's columns, padded with '' to the same width for the UNION
-    (the padding stands only after the last column they share, all text)."""
+    (the padding stands only after the last column they share, all text). A genre's
+    (id, name, slug, match_name, description) is padded with NULL: its padding stands where
+    a person's photo id does."""
     columns = [f"{alias}.{quote(column)}" for column in _entity_columns(model)]
-    return ", ".join(columns + ["''"] * (_entity_width() - len(columns)))
+    return ", ".join(columns + [padding] * (_entity_width() - len(columns)))
 
 
 def _credit_arm(relation: str, model, target: str, pages: str, quote) -> str:
@@ -125,6 +134,28 @@ def _credit_arm(relation: str, model, target: str, pages: str, quote) -> str:
         f"FROM {quote(model._meta.db_table)} c "
         f"JOIN {quote(entity._meta.db_table)} e ON e.{quote('id')} = c.{quote(target + '_id')} "
         f"WHERE c.{quote('page_id')} IN ({pages})"
+    )
+
+
+def _genre_arm(pages: str, quote) -> str:
+    return (
+        f"SELECT '{GENRE_LIST}', c.{quote('id')}, c.{quote('sort_order')}, "  # noqa: S608
+        f"c.{quote('page_id')}, '', {_entity_select(Genre, 'e', quote, 'NULL')} "
+        f"FROM {quote(ReviewGenre._meta.db_table)} c "
+        f"JOIN {quote(Genre._meta.db_table)} e ON e.{quote('id')} = c.{quote('genre_id')} "
+        f"WHERE c.{quote('page_id')} IN ({pages})"
+    )
+
+
+def _still_arm(pages: str, quote) -> str:
+    """A still's own columns: its caption where a cast member's part stands, its image id
+    and alt text where an entity's id and name do (the images are read apart)."""
+    padding = ", ".join(["NULL"] * (_entity_width() - 2))
+    return (
+        f"SELECT '{STILL_LIST}', s.{quote('id')}, s.{quote('sort_order')}, "  # noqa: S608
+        f"s.{quote('page_id')}, s.{quote('caption')}, s.{quote('image_id')}, "
+        f"s.{quote('alt_text')}, {padding} "
+        f"FROM {quote(ReviewStill._meta.db_table)} s WHERE s.{quote('page_id')} IN ({pages})"
     )
 
 
@@ -164,8 +195,9 @@ def _row_maker(model, alias: str):
 
 
 def read_credits(page_ids, *, people=(), studios=()) -> FoundCredits:
-    """Every credit list of these pages, with whom each credits, plus the people and studios
-    with the given ids (critics, distributors): ONE query, a UNION ALL over the credit tables.
+    """Every credit list of these pages, with whom each credits, their genres and stills,
+    plus the people and studios with the given ids (critics, distributors): ONE query, a
+    UNION ALL over the credit tables.
 
     It stands for four prefetches and two foreign-key reads: on a review page, the ORM's
     compiling of those six queries cost more than the database answering them. The credit
@@ -177,6 +209,10 @@ def read_credits(page_ids, *, people=(), studios=()) -> FoundCredits:
     for relation, (model, target) in CREDIT_LISTS.items() if page_ids else ():
         arms.append(_credit_arm(relation, model, target, ", ".join(["%s"] * len(page_ids)), quote))
         params += page_ids
+    if page_ids:
+        placeholders = ", ".join(["%s"] * len(page_ids))
+        arms += [_genre_arm(placeholders, quote), _still_arm(placeholders, quote)]
+        params += page_ids * 2
     for kind, model, ids in ((_PERSON_BY_ID, Person, people), (_STUDIO_BY_ID, Studio, studios)):
         if ids:
             arms.append(_entity_arm(kind, model, ", ".join(["%s"] * len(ids)), quote))
@@ -190,7 +226,12 @@ def read_credits(page_ids, *, people=(), studios=()) -> FoundCredits:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     make_person, make_studio = _row_maker(Person, alias), _row_maker(Studio, alias)
+    make_genre, make_still = _row_maker(Genre, alias), _row_maker(ReviewStill, alias)
+    make_review_genre = _row_maker(ReviewGenre, alias)
     person_width, studio_width = len(_entity_columns(Person)), len(_entity_columns(Studio))
+    genre_width = len(_entity_columns(Genre))
+    still_fields = [f.attname for f in ReviewStill._meta.concrete_fields]
+    review_genre_fields = [f.attname for f in ReviewGenre._meta.concrete_fields]
     credit_fields = {
         relation: [f.attname for f in model._meta.concrete_fields]
         for relation, (model, _target) in CREDIT_LISTS.items()
@@ -199,6 +240,26 @@ def read_credits(page_ids, *, people=(), studios=()) -> FoundCredits:
         relation: _row_maker(model, alias) for relation, (model, _target) in CREDIT_LISTS.items()
     }
     for kind, credit_id, sort_order, page_id, character, *entity in rows:
+        if kind == STILL_LIST:
+            known = {
+                "id": credit_id,
+                "sort_order": sort_order,
+                "page_id": page_id,
+                "image_id": entity[0],
+                "caption": character or "",
+                "alt_text": entity[1] or "",
+            }
+            still = make_still([known[f] for f in still_fields])
+            found.lists.setdefault((page_id, kind), []).append(still)
+            continue
+        if kind == GENRE_LIST:
+            genre = make_genre(entity[:genre_width])
+            known = {"id": credit_id, "sort_order": sort_order, "page_id": page_id}
+            known["genre_id"] = genre.pk
+            review_genre = make_review_genre([known[f] for f in review_genre_fields])
+            ReviewGenre._meta.get_field("genre").set_cached_value(review_genre, genre)
+            found.lists.setdefault((page_id, kind), []).append(review_genre)
+            continue
         if kind in PERSON_CREDITS or kind == _PERSON_BY_ID:
             credited = make_person(entity[:person_width])
         else:

@@ -1,12 +1,13 @@
-"""The review index: a publication's front page, with its filmographies, feed and search."""
+"""The review index: a publication's front page, with its filmographies, genres, feeds and
+search."""
 
 from __future__ import annotations
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.http import urlencode
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -18,6 +19,7 @@ from people.models import Person, Studio
 from .. import refs, search, shown
 from ..conf import reviews_settings
 from ..critics import CRITICS_PER_PAGE, build_critic_feed, critics_of, reviews_by
+from ..feeds import review_feed
 from ..filmography import (
     films,
     find_by_slug,
@@ -29,6 +31,7 @@ from ..filmography import (
 from ..filters import ReviewFilters
 from ..links import IndexLinks, PublicURLMixin
 from ..text import plain_text
+from .genres import Genre, ReviewGenre
 from .previews import PreviewGrant, PreviewRefused
 from .review import MPARating, ReviewPage, load_listing_data
 from .visibility import LiveNowPageMixin
@@ -74,65 +77,147 @@ class ReviewIndexPage(LiveNowPageMixin, PublicURLMixin, RoutablePageMixin, Page)
         except EmptyPage:
             return paginator.page(paginator.num_pages)
 
-    def featured_review(self, reviews, listed=()):
-        """The newest review an editor featured, or None; taken from `listed` (the reviews
-        already read) when it is among them.
+    def lead_review(self, reviews, listed=()):
+        """The review the front page leads with: the newest an editor featured, else the
+        newest with a poster and a score (a lead worth leading with), else None; taken from
+        `listed` (the reviews already read) when it is among them.
 
-        Read apart from the listing: ordering every live review by `featured` first is a sort
-        no index serves (it spans the review and page tables), 20 ms at 10,000 reviews, where
-        the few featured rows come from `featured`'s own index. `featured__in=[True]`, not
-        `featured=True`: Django writes the latter as a bare `WHERE featured`, which SQLite
-        answers by scanning the whole index (0.4 ms at 10,000 reviews, against 0.03 ms).
-        Its id first: compiling a second full query of reviews cost more than reading it.
+        Both candidates' ids come in ONE query (two scalar subqueries, each the newest of its
+        kind). Read apart from the listing: ordering every live review by `featured` first
+        is a sort no index serves (it spans the review and page tables), 20 ms at 10,000
+        reviews, where the few featured rows come from `featured`'s own index.
+        `featured__in=[True]`, not `featured=True`: Django writes the latter as a bare
+        `WHERE featured`, which SQLite answers by scanning the whole index (0.4 ms at 10,000
+        reviews, against 0.03 ms). Ids first: compiling a second full query of reviews cost
+        more than reading it.
         """
-        newest_featured = (
-            reviews.filter(featured__in=[True])
-            .order_by("-first_published_at", "-pk")
-            .values_list("pk", flat=True)
-            .first()
+
+        def newest(candidates):
+            return candidates.order_by("-first_published_at", "-pk").values("pk")[:1]
+
+        featured = newest(reviews.filter(featured__in=[True]))
+        worthy = newest(reviews.filter(poster__isnull=False, score__isnull=False))
+        found = ReviewPage.objects.filter(
+            Q(pk=Subquery(featured)) | Q(pk=Subquery(worthy))
+        ).values_list("pk", "featured", "first_published_at")
+        # The featured one first; of two featured (the worthy one may be too), the newer.
+        candidates = sorted(
+            found, key=lambda row: (row[1], row[2] is not None, row[2], row[0]), reverse=True
         )
-        if newest_featured is None:
+        if not candidates:
             return None
+        lead_id = candidates[0][0]
         for review in listed:
-            if review.pk == newest_featured:
+            if review.pk == lead_id:
                 return review
-        return reviews.get(pk=newest_featured)
+        return reviews.get(pk=lead_id)
 
     @path("")
-    def review_list(self, request):
+    def review_list(self, request, genre: Genre | None = None):
+        """The front page; with `genre`, that genre's page (the same list and filters, no
+        lead)."""
         filters = ReviewFilters.from_query(request.GET)
-        reviews = filters.apply(self.reviews()).with_listing_data()
+        if genre is not None:
+            filters.genre = ""  # the route names the genre
+        reviews = self.reviews()
+        if genre is not None:
+            reviews = reviews.filter(
+                pk__in=ReviewGenre.objects.filter(genre=genre).values("page_id")
+            )
+        reviews = filters.apply(reviews).with_listing_data()
         counted = reviews
         if not filters.by_credit:
             # Counting reads every live review: counted once per change of the reviews (a
-            # person's or studio's slug can change on its own, so not for those filters).
+            # person's, studio's or genre's slug can change on its own, so not for those
+            # filters; a genre's page names its genre by id).
             counted = shown.with_memoised_count(reviews, shown.Shown(lists={shown.REVIEWS}))
         page_of_reviews = self.paginate(request, counted)
         listed = list(page_of_reviews.object_list)
         lead = None
-        if page_of_reviews.number == 1 and not filters.active:
+        if page_of_reviews.number == 1 and not filters.active and genre is None:
             # The unfiltered front page leads with one review, on its first page only: the
-            # newest featured one, else the newest, which is the first of the page just read.
-            lead = self.featured_review(reviews, listed) or (listed[0] if listed else None)
+            # newest featured one, else the newest with a poster and a score, else the
+            # newest (the first of the page just read).
+            lead = self.lead_review(reviews, listed) or (listed[0] if listed else None)
         # Listed once: in the lead, not again below it.
         page_of_reviews.object_list = [r for r in listed if r != lead]
         # The cards show each review's critic; everything else comes from the reviews.
         shown.record(
             lists=[shown.REVIEWS],
             people=shown_critics([*page_of_reviews.object_list, *([lead] if lead else [])]),
+            genres=[genre.pk] if genre is not None else [],
         )
         query = request.GET.copy()
         query.pop("page", None)
+        context = {
+            "reviews": page_of_reviews,
+            "lead": lead,
+            "filters": filters,
+            "filters_query": query.urlencode(),
+            "rating_choices": MPARating.choices,
+            "years": self.release_years(),
+        }
+        if genre is None:
+            context["genre_choices"] = self.genre_choices()
+            shown.record(lists=[shown.GENRES])  # the genre filter names them
+            return self.render(request, context_overrides=context)
+        links = IndexLinks.for_index(self, request)
+        context.update(
+            genre=genre,
+            genre_url=links.genre(genre.slug),
+            genre_feed_url=links.genre_feed(genre.slug),
+            review_pages_head="genre",
+        )
         return self.render(
+            request, template="review_pages/genre_page.html", context_overrides=context
+        )
+
+    def genre_choices(self) -> list[tuple[str, str]]:
+        """(slug, name) of the genres of the public reviews, by name, for the genre filter:
+        memoised until a review or a genre changes."""
+        return shown.memoised(
+            f"review-genres:{self.pk}",
+            lambda: list(
+                self.reviews().genres_used().order_by("name", "pk").values_list("slug", "name")
+            ),
+            shown.Shown(lists={shown.REVIEWS, shown.GENRES}),
+        )
+
+    def public_genre(self, slug: str) -> Genre:
+        """The genre of this slug when a public review of this index has it; else 404 (a
+        genre only drafts have is as unknown as a draft)."""
+        genre = find_by_slug(Genre, slug)
+        if genre is None or not self.reviews().genres_used().filter(pk=genre.pk).exists():
+            raise Http404(f"No genre has the slug {slug!r}.")
+        return genre
+
+    @path("genres/<str:slug>/", name="genre")
+    def genre_reviews(self, request, slug):
+        """A genre's reviews, newest first, paginated, with the front page's filters."""
+        genre = self.public_genre(slug)
+        if genre.slug != slug:
+            return redirect(IndexLinks.for_index(self, request).genre(genre.slug), permanent=True)
+        return self.review_list(request, genre=genre)
+
+    @path("genres/<str:slug>/feed/", name="genre_feed")
+    def genre_feed(self, request, slug):
+        """RSS 2.0 of a genre's latest reviews (`feeds.review_feed`)."""
+        genre = self.public_genre(slug)
+        links = IndexLinks.for_index(self, request, absolute=True)
+        if genre.slug != slug:
+            return redirect(links.genre_feed(genre.slug), permanent=True)
+        reviews = self.reviews().filter(
+            pk__in=ReviewGenre.objects.filter(genre=genre).values("page_id")
+        )
+        return review_feed(
             request,
-            context_overrides={
-                "reviews": page_of_reviews,
-                "lead": lead,
-                "filters": filters,
-                "filters_query": query.urlencode(),
-                "rating_choices": MPARating.choices,
-                "years": self.release_years(),
-            },
+            reviews=reviews,
+            title=f"{genre.name} · {self.title}",
+            link=links.genre(genre.slug),
+            feed_url=links.genre_feed(genre.slug),
+            description=plain_text(genre.description)
+            or f"The latest {genre.name} reviews: {self.title}.",
+            record_genres=[genre.pk],
         )
 
     def release_years(self) -> list:
@@ -348,41 +433,28 @@ class ReviewIndexPage(LiveNowPageMixin, PublicURLMixin, RoutablePageMixin, Page)
 
     @path("feed/", name="feed")
     def feed(self, request):
-        """RSS 2.0 of the latest live reviews."""
+        """RSS 2.0 of the latest live reviews (`feeds.review_feed`)."""
         links = IndexLinks.for_index(self, request, absolute=True)
-        feed = Rss201rev2Feed(
+        return review_feed(
+            request,
+            reviews=self.reviews(),
             title=self.title,
             link=links.index_url,
             feed_url=links.route("feed"),
             description=plain_text(self.intro) or f"The latest film reviews: {self.title}.",
-            language="en",
         )
-        latest = list(self.reviews().select_related("author")[: reviews_settings.FEED_LENGTH])
-        shown.record(lists=[shown.REVIEWS], people={r.author_id for r in latest if r.author_id})
-        for review in latest:
-            url = review.get_full_url(request)
-            feed.add_item(
-                title=review.title,
-                link=url,
-                description=plain_text(review.intro),
-                pubdate=review.first_published_at,
-                updateddate=review.last_published_at,
-                unique_id=url,
-                unique_id_is_permalink=True,
-                author_name=review.author.name if review.author_id else None,
-                categories=[review.film_title],
-            )
-        return HttpResponse(feed.writeString("utf-8"), content_type=feed.content_type)
 
     def get_sitemap_urls(self, request=None):
         """The front page, plus the filmography of everyone credited on a live review."""
         urls = super().get_sitemap_urls(request)
-        shown.record(lists=[shown.REVIEWS, shown.PEOPLE, shown.STUDIOS])
+        shown.record(lists=[shown.REVIEWS, shown.PEOPLE, shown.STUDIOS, shown.GENRES])
         links = IndexLinks.for_index(self, request, absolute=True)
         reviews = self.reviews()
         for person in reviews.credited_people().only("slug").order_by("slug"):
             urls.append({"location": links.person(person.slug)})
         for studio in reviews.credited_studios().only("slug").order_by("slug"):
             urls.append({"location": links.studio(studio.slug)})
+        for genre in reviews.genres_used().only("slug").order_by("slug"):
+            urls.append({"location": links.genre(genre.slug)})
         urls += self.critics_sitemap_urls(links)
         return urls

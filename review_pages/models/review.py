@@ -45,14 +45,19 @@ from ..links import IndexLinks, PublicURLMixin, frontend_preview_template, previ
 from ..panels import VerdictPanel
 from ..ratings import MPA_RATINGS
 from ..rules import rich_result_problems, score_problem
+from ..trailers import Trailer, TrailerURLError, normalise_trailer_url, parse_trailer_url
 from .credits import (
     CREDIT_LISTS,
+    GENRE_LIST,
     PERSON_CREDITS,
+    STILL_LIST,
     STUDIO_CREDITS,
     credited_entity_ids,
     read_credits,
 )
+from .genres import Genre, ReviewGenre
 from .previews import PreviewGrant
+from .stills import ReviewStill
 from .visibility import LiveNowPageMixin, live_now_q
 
 MPARating = models.TextChoices(
@@ -76,6 +81,9 @@ REVIEW_API_FIELDS = (
     "cast",
     "production_companies",
     "distributor",
+    "genres",
+    "trailer",
+    "stills",
     "body",
     "reading_minutes",
     "featured",
@@ -190,6 +198,15 @@ class ReviewPageQuerySet(PageQuerySet):
             condition |= Q(pk__in=credits.values("page_id"))
         return self.filter(condition)
 
+    def in_genre(self, slug: str):
+        """Reviews with the genre of this slug among their genres."""
+        return self.filter(pk__in=ReviewGenre.objects.filter(genre__slug=slug).values("page_id"))
+
+    def genres_used(self):
+        """The genres of any of these reviews (a subquery: one query when read)."""
+        used = ReviewGenre.objects.filter(page__in=self.values("pk")).values("genre_id")
+        return Genre.objects.filter(pk__in=used)
+
     def crediting_studio(self, slug: str):
         """Reviews crediting the studio with this slug: production or distribution."""
         condition = Q(distributor__slug=slug)
@@ -243,9 +260,11 @@ def load_credits(reviews, *, with_performers: bool = False) -> dict[int, Person]
         people=sorted(critics | performers),
         studios=[review.distributor_id for review in reviews if review.distributor_id],
     )
+    lists = {relation: model for relation, (model, _target) in CREDIT_LISTS.items()}
+    lists.update({GENRE_LIST: ReviewGenre, STILL_LIST: ReviewStill})
     for review in reviews:
         cache = review.__dict__.setdefault("_prefetched_objects_cache", {})
-        for relation, (model, _target) in CREDIT_LISTS.items():
+        for relation, model in lists.items():
             rows = model._default_manager.all()
             rows._result_cache = found.lists.get((review.pk, relation), [])
             rows._prefetch_done = True
@@ -256,6 +275,30 @@ def load_credits(reviews, *, with_performers: bool = False) -> dict[int, Person]
         if review.distributor_id in found.studios:
             review.distributor = found.studios[review.distributor_id]
     return {pk: found.people[pk] for pk in performers if pk in found.people}
+
+
+def load_still_images(reviews) -> None:
+    """The images of the reviews' stills (loaded by `load_credits`), with their existing
+    renditions: two queries when any review has stills, none otherwise."""
+    from wagtail.images import get_image_model
+
+    stills = [still for review in reviews for still in review.stills.all()]
+    if not stills:
+        return
+    images = (
+        get_image_model()
+        .objects.prefetch_renditions()
+        .in_bulk({still.image_id for still in stills})
+    )
+    field = ReviewStill._meta.get_field("image")
+    for still in stills:
+        if still.image_id in images:
+            field.set_cached_value(still, images[still.image_id])
+
+
+def shown_genre_ids(reviews) -> set[int]:
+    """The genres these reviews show (loaded by `load_credits`): renaming one changes them."""
+    return {row.genre_id for review in reviews for row in review.genres.all()}
 
 
 def load_listing_data(reviews, *, with_all_credits: bool = False) -> None:
@@ -390,7 +433,7 @@ class ReviewPage(LiveNowPageMixin, PublicURLMixin, Page):
         default=False,
         db_index=True,  # the front page reads the featured few by it
         help_text="Lead the front page with this review (the newest featured one leads; "
-        "without one, the newest review does).",
+        "without one, the newest review with a poster and a score does).",
     )
     imdb_id = identifier_field(
         IMDB_TITLE, "Optional: the film's IMDb id, e.g. tt0111161 (or its IMDb address)."
@@ -400,6 +443,16 @@ class ReviewPage(LiveNowPageMixin, PublicURLMixin, Page):
     )
     wikidata_id = identifier_field(
         WIKIDATA, "Optional: the film's Wikidata item, e.g. Q172241 (or its address)."
+    )
+    # Text, not a URLField: editors paste "youtu.be/…" as often as a full address, and
+    # `clean` reads every usual form of it (`trailers`), saving the canonical one.
+    trailer_url = models.CharField(
+        "trailer",
+        max_length=500,
+        blank=True,
+        help_text="Optional: the trailer's YouTube or Vimeo address. Readers see the poster "
+        "(or a still) with a play button; nothing loads from YouTube or Vimeo until they "
+        "press it.",
     )
     import_fingerprint = models.CharField(
         max_length=64,
@@ -441,6 +494,20 @@ class ReviewPage(LiveNowPageMixin, PublicURLMixin, Page):
         FieldRowPanel([FieldPanel("mpa_rating"), FieldPanel("mpa_rating_reason")]),
         FieldRowPanel([FieldPanel("runtime_minutes"), FieldPanel("release_date")]),
         FieldPanel("poster"),
+        MultipleChooserPanel(
+            "genres",
+            chooser_field_name="genre",
+            label="genres",
+            help_text="Search the genres library, or add a new genre from the chooser.",
+        ),
+        FieldPanel("trailer_url"),
+        MultipleChooserPanel(
+            "stills",
+            chooser_field_name="image",
+            label="stills",
+            help_text="Frames from the film, in the order readers see them; each needs its "
+            "alt text.",
+        ),
         MultiFieldPanel(
             [
                 FieldRowPanel(
@@ -531,6 +598,10 @@ class ReviewPage(LiveNowPageMixin, PublicURLMixin, Page):
         if problem:
             errors["score"] = problem
         try:
+            self.trailer_url = normalise_trailer_url(self.trailer_url)
+        except TrailerURLError as error:
+            errors["trailer_url"] = f"{str(error)[:1].upper()}{str(error)[1:]}."
+        try:
             clean_identifiers(self, self.IDENTIFIERS, cleaners={"tmdb_id": clean_tmdb})
         except ValidationError as error:
             errors.update(error.message_dict)
@@ -547,6 +618,16 @@ class ReviewPage(LiveNowPageMixin, PublicURLMixin, Page):
     def rich_result_problems(self) -> list[str]:
         """What keeps this review out of Google's review snippet (a critic and a score)."""
         return rich_result_problems(self)
+
+    @property
+    def trailer(self) -> Trailer | None:
+        """The trailer (provider, id, its page and its player), or None."""
+        if not self.trailer_url:
+            return None
+        try:
+            return parse_trailer_url(self.trailer_url)
+        except TrailerURLError:  # saved before it was checked: shown as none
+            return None
 
     @cached_property
     def runtime_display(self) -> str:
@@ -601,11 +682,18 @@ class ReviewPage(LiveNowPageMixin, PublicURLMixin, Page):
             # A preview's credits live unsaved on this object: loading them would replace
             # them with the saved ones.
             load_credits([self])
+            load_still_images([self])
             person_ids, studio_ids = shown_ids([self])
-            shown.record(reviews=[self.pk], people=person_ids, studios=studio_ids)
+            shown.record(
+                reviews=[self.pk],
+                people=person_ids,
+                studios=studio_ids,
+                genres=shown_genre_ids([self]),
+            )
         links = IndexLinks.for_review(self, request)
         context["index_links"] = links
         context["credits"] = refs.review_credits(self, links)
+        context["genres"] = refs.genre_refs(self, links)
         context["review_pages_head"] = "review"  # which head tags `{% review_pages_head %}` gives
         if self.pk is not None and self.path:  # a new review's preview has no siblings yet
             context["next_reads"] = self.next_reads()

@@ -114,6 +114,9 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:", *media_origins()],
         "object-src": [NONE],
+        # A review's trailer player, inserted only when the reader presses play (the plugin's
+        # facade): the privacy-enhanced players, and nothing else (docs/templates.md).
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],

@@ -17,6 +17,8 @@ EXPECTED_DIRECTIVES = {
     "style-src": ["'self'"],
     "img-src": ["'self'", "data:"],
     "object-src": ["'none'"],
+    # Exactly the trailers' privacy-enhanced players (inserted when a reader presses play).
+    "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     "base-uri": ["'self'"],
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],

@@ -112,6 +112,8 @@ def test_publishing_an_existing_draft_is_refused_without_final_statement(admin_c
             "writers": inline_formset([]),
             "cast": inline_formset([]),
             "production_companies": inline_formset([]),
+            "genres": inline_formset([]),
+            "stills": inline_formset([]),
             "body": streamfield([SYNOPSIS]),
             "action-publish": "1",
         }

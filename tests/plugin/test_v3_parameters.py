@@ -90,7 +90,8 @@ def test_a_review_listing_names_what_it_does_not_take(client, credits, query, na
     response = client.get("/api/v3/reviews/", query)
 
     _assert_refused(response, *names)
-    assert "It takes: imdb, limit, mpa_rating, offset, order, person" in response.json()["detail"]
+    detail = response.json()["detail"]
+    assert "It takes: genre, imdb, limit, mpa_rating, offset, order, person" in detail
 
 
 def test_a_detail_takes_no_query_parameter(client, credits):

@@ -28,6 +28,8 @@ def review_form_data(people, studio, *, sections, action="action-publish"):
                 ]
             ),
             "production_companies": inline_formset([{"studio": studio.pk}]),
+            "genres": inline_formset([]),
+            "stills": inline_formset([]),
             "body": streamfield(sections),
             action: "1",
         }
@@ -37,6 +39,8 @@ def review_form_data(people, studio, *, sections, action="action-publish"):
 SYNOPSIS = ("synopsis", {"text": rich_text("<p>A choir sings to the drowned.</p>")})
 CRITIQUE = ("critique", {"heading": "Too many hymns", "text": rich_text("<p>It drags.</p>")})
 FINAL = ("final_statement", {"text": rich_text("<p>Haunting, if long.</p>")})
+#: A body the publishing rules accept.
+COMPLETE_SECTIONS = [SYNOPSIS, CRITIQUE, FINAL]
 
 
 def performance(*performers):

@@ -99,3 +99,30 @@ def credit(page, *, directors=(), writers=(), cast=(), companies=()):
     for order, studio in enumerate(companies):
         ReviewProductionCompany.objects.create(page=page, studio=studio, sort_order=order)
     return page
+
+
+class GenreFactory(DjangoModelFactory):
+    class Meta:
+        model = "review_pages.Genre"
+
+    name = factory.Sequence(lambda n: f"Genre {n}")
+
+
+def add_genres(page, genres):
+    """Give a saved review these genres (Genre objects), in order."""
+    from review_pages.models import ReviewGenre
+
+    for order, genre in enumerate(genres):
+        ReviewGenre.objects.create(page=page, genre=genre, sort_order=order)
+    return page
+
+
+def add_stills(page, stills):
+    """Give a saved review stills: (image, alt text, caption) each, in order."""
+    from review_pages.models import ReviewStill
+
+    for order, (image, alt_text, caption) in enumerate(stills):
+        ReviewStill.objects.create(
+            page=page, image=image, alt_text=alt_text, caption=caption, sort_order=order
+        )
+    return page
