@@ -46,6 +46,7 @@ from ..panels import VerdictPanel
 from ..ratings import MPA_RATINGS
 from ..rules import rich_result_problems, score_problem
 from ..trailers import Trailer, TrailerURLError, normalise_trailer_url, parse_trailer_url
+from .compiled import CompiledQuery
 from .credits import (
     CREDIT_LISTS,
     GENRE_LIST,
@@ -58,6 +59,7 @@ from .credits import (
 from .genres import Genre, ReviewGenre
 from .previews import PreviewGrant
 from .stills import ReviewStill
+from .restrictions import ViewRestrictionsInOneQuery
 from .visibility import LiveNowPageMixin, live_now_q
 
 MPARating = models.TextChoices(
@@ -121,11 +123,14 @@ def restricted_sections() -> list[Page]:
     statistics for an empty restrictions table) answers by reading every page: 0.9 ms per
     read at 10,000 reviews, against nothing for this form (the restrictions first).
     """
-    return list(
-        Page.objects.filter(pk__in=PageViewRestriction.objects.values("page_id")).only(
-            "path", "depth"
-        )
-    )
+    return RESTRICTED_SECTIONS.instances()
+
+
+#: `restricted_sections`' query, compiled once (`compiled`): every listing reads it.
+RESTRICTED_SECTIONS = CompiledQuery(
+    lambda: Page.objects.filter(pk__in=PageViewRestriction.objects.values("page_id")),
+    fields=("id", "path", "depth"),
+)
 
 
 class PageTableId(Expression):
@@ -357,7 +362,7 @@ def shown_ids(reviews) -> tuple[set[int], set[int]]:
     return person_ids, studio_ids
 
 
-class ReviewPage(LiveNowPageMixin, PublicURLMixin, Page):
+class ReviewPage(LiveNowPageMixin, PublicURLMixin, ViewRestrictionsInOneQuery, Page):
     """One film review: its facts, its credits and its sections."""
 
     film_title = models.CharField(

@@ -10,18 +10,19 @@ from review_pages.models.credits import read_credits
 from tests.support.api_support import count_queries
 from tests.support.factories import complete_body
 
-#: Site, routing (three page reads, the alias check), view restrictions, the credits in ONE
-#: query (`credits.read_credits`), the performers named in the sections; then what to read
+#: Site, routing (the root page, then the review in ONE query: `child_review`), the view
+#: restrictions in ONE query (`restrictions`), the credits in ONE query
+#: (`credits.read_credits`), the performers named in the sections; then what to read
 #: next (`related.read`): the private sections, and ONE query ranking related reviews and
 #: the critic's others (with cards to show, two more: the cards and their posters'
 #: renditions, `test_related.py`).
-REVIEW_PAGE_QUERIES = 10
+REVIEW_PAGE_QUERIES = 8
 #: Routing and restrictions as above, the lead, the page of reviews and what its cards show
 #: (critics joined, posters prefetched); the count and the years (no cache here).
-FRONT_PAGE_QUERIES = 7
+FRONT_PAGE_QUERIES = 6
 #: The person, their credits in ONE query (every credit table), the reviews those credits
 #: and the critic's byline name, the listed reviews' posters and critics.
-FILMOGRAPHY_QUERIES = 9
+FILMOGRAPHY_QUERIES = 8
 
 
 def _review(make_review, person_factory, studio_factory, *, cast_size=2, author=None):
