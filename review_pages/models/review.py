@@ -38,7 +38,7 @@ from people.models import (
 )
 
 from .. import refs, related, shown, text
-from ..blocks import ReviewBodyBlock
+from ..blocks import ReviewBodyBlock, people_already_read
 from ..conf import reviews_settings
 from ..forms import ReviewPageForm
 from ..links import IndexLinks, PublicURLMixin, frontend_preview_template, preview_url
@@ -336,6 +336,15 @@ def performer_ids(pages) -> set[int]:
             if block.get("type") == "performance":
                 ids.update(raw_performer_ids((block.get("value") or {}).get("performers")))
     return ids
+
+
+def read_performance_sections(body) -> None:
+    """Have a body read its performance sections (all of them at once, as Wagtail reads a
+    section type) before it is rendered."""
+    for position, block in enumerate(body.raw_data):
+        if block.get("type") == "performance":
+            body[position]
+            return
 
 
 def performers_by_id(pages) -> dict[int, Person]:
@@ -685,8 +694,11 @@ class ReviewPage(LiveNowPageMixin, PublicURLMixin, ViewRestrictionsInOneQuery, P
         context = super().get_context(request, *args, **kwargs)
         if not getattr(request, "is_preview", False):
             # A preview's credits live unsaved on this object: loading them would replace
-            # them with the saved ones.
-            load_credits([self])
+            # them with the saved ones. The performers come in the credits' query, and the
+            # body's performance sections are read from them now.
+            performers = load_credits([self], with_performers=True)
+            with people_already_read(performers):
+                read_performance_sections(self.body)
             load_still_images([self])
             person_ids, studio_ids = shown_ids([self])
             shown.record(
