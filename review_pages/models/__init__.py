@@ -31,6 +31,7 @@ from .review import (
 )
 from .scheduling import ScheduleSweep
 from .stills import ReviewStill
+from .sync import SyncChange, SyncClock, SyncKind, SyncState
 from .visibility import is_live_now, live_now, live_now_q
 from .webhooks import EVENTS as WEBHOOK_EVENTS
 from .webhooks import WebhookDelivery, WebhookEndpoint
@@ -44,8 +45,12 @@ __all__ = [
     "PreviewRefused",
     "REVIEW_API_FIELDS",
     "STUDIO_CREDITS",
-    "ScheduleSweep",
     "Takedown",
+    "ScheduleSweep",
+    "SyncChange",
+    "SyncClock",
+    "SyncKind",
+    "SyncState",
     "WEBHOOK_EVENTS",
     "WebhookDelivery",
     "WebhookEndpoint",
@@ -61,10 +66,10 @@ __all__ = [
     "ReviewProductionCompany",
     "ReviewStill",
     "ReviewWriter",
-    "ending_takedown",
     "is_live_now",
     "live_now",
     "live_now_q",
+    "ending_takedown",
     "load_credits",
     "load_listing_data",
     "load_still_images",
