@@ -35,8 +35,10 @@ class ReviewPagesConfig(AppConfig):
         throttle.install()  # before the URL configuration reads Wagtail's password view
         from .api import renditions
         from .scheduling import hooks as scheduling
+        from .sync import listeners as sync_log
         from .webhooks import outbox  # it reads the API's shapes: after the schema wiring
 
         renditions.connect()
+        sync_log.connect()  # before the webhooks, which read what each change did to it
         outbox.connect()
         scheduling.connect()

@@ -9,7 +9,8 @@ one `ReviewChange` per change, whose credits are read once however many listen.
 - `credit_changed`: a person or studio was saved or deleted;
 - `genre_changed`: a genre was saved or deleted;
 - `site_changed`: something every page shows changed (a review index's title or address,
-  who may view which pages);
+  who may view which pages); `page_id` names the page it concerns (the index, or the page
+  a view restriction is on);
 - `page_taken_down`: a page (any page, and with `include_descendants` the pages under it)
   stopped being public: unpublished, expired, put under a view restriction, moved to a new
   address. Its share links and preview tokens end (`review_pages.previews.takedowns`). A
@@ -39,7 +40,7 @@ DELETED = "deleted"
 review_changed = Signal()  # kwargs: change (ReviewChange)
 credit_changed = Signal()  # kwargs: instance (Person or Studio), kind ("person", "studio")
 genre_changed = Signal()  # kwargs: instance (Genre)
-site_changed = Signal()  # kwargs: reason (str)
+site_changed = Signal()  # kwargs: reason (str), page_id (int)
 # kwargs: page (Page), reason (a PageTakedown reason), at (datetime), include_descendants (bool)
 page_taken_down = Signal()
 
@@ -54,6 +55,9 @@ class ReviewChange:
     page: object  # the ReviewPage (specific)
     action: str
     _credited: tuple[set[int], set[int]] | None = field(default=None, repr=False)
+    #: What listeners work out from the change once for all of them, by listener (the sync
+    #: log keeps what front ends saw before it: `review_pages.sync`).
+    worked_out: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def credited(self) -> tuple[set[int], set[int]]:
@@ -90,7 +94,9 @@ def _published(sender, instance, **kwargs):
     if _is_review(instance):
         _send_review_change(instance.specific, PUBLISHED)
     elif _is_index(instance):
-        site_changed.send(sender=type(instance), reason="a review index was published")
+        site_changed.send(
+            sender=type(instance), reason="a review index was published", page_id=instance.pk
+        )
 
 
 def _taken_down(page, reason: str, *, at=None, include_descendants: bool = False) -> None:
@@ -113,7 +119,9 @@ def _unpublished(sender, instance, **kwargs):
     if _is_review(instance):
         _send_review_change(instance.specific, UNPUBLISHED)
     elif _is_index(instance):
-        site_changed.send(sender=type(instance), reason="a review index was unpublished")
+        site_changed.send(
+            sender=type(instance), reason="a review index was unpublished", page_id=instance.pk
+        )
 
 
 def _about_to_move(sender, instance, **kwargs):
@@ -127,7 +135,7 @@ def _moved(sender, instance, url_path_before=None, url_path_after=None, **kwargs
     if _is_review(instance):
         _send_review_change(instance.specific, MOVED)
     elif _is_index(instance):
-        site_changed.send(sender=type(instance), reason="a review index moved")
+        site_changed.send(sender=type(instance), reason="a review index moved", page_id=instance.pk)
 
 
 def _review_deleted(sender, instance, **kwargs):
@@ -148,7 +156,7 @@ def _genre_changed(sender, instance, **kwargs):
 
 
 def _restrictions_changed(sender, instance, **kwargs):
-    site_changed.send(sender=sender, reason="who may view pages changed")
+    site_changed.send(sender=sender, reason="who may view pages changed", page_id=instance.page_id)
 
 
 def _restricted(sender, instance, **kwargs):
