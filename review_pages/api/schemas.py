@@ -275,3 +275,72 @@ class PersonList(Listing):
 
 class StudioList(Listing):
     items: list[Studio]
+
+
+# The sync feed (`/api/v3/sync/`)
+
+
+def _sync_action():
+    return Field(
+        description="upsert: add or replace it (`object` holds it); remove: it is no longer "
+        "public (`object` is null)."
+    )
+
+
+def _sync_html_path():
+    return Field(
+        description="Its page's path on the site: where it is now (upsert), or where it was "
+        "last public (remove)."
+    )
+
+
+def _sync_previous_path():
+    return Field(
+        description="Where its page was when your cursor was made, when that is not "
+        "`html_path` (a slug changed, a review moved): that address is gone."
+    )
+
+
+class SyncReviewItem(Schema):
+    type: Literal["review"]
+    action: Literal["upsert", "remove"] = _sync_action()
+    id: int
+    html_path: str | None = _sync_html_path()
+    previous_html_path: str | None = _sync_previous_path()
+    object: Review | None = Field(description="As /api/v3/reviews/ lists it (upsert).")
+
+
+class SyncPersonItem(Schema):
+    type: Literal["person"]
+    action: Literal["upsert", "remove"] = _sync_action()
+    id: int
+    html_path: str | None = _sync_html_path()
+    previous_html_path: str | None = _sync_previous_path()
+    object: Person | None = Field(description="As /api/v3/people/ lists them (upsert).")
+
+
+class SyncStudioItem(Schema):
+    type: Literal["studio"]
+    action: Literal["upsert", "remove"] = _sync_action()
+    id: int
+    html_path: str | None = _sync_html_path()
+    previous_html_path: str | None = _sync_previous_path()
+    object: Studio | None = Field(description="As /api/v3/studios/ lists them (upsert).")
+
+
+SyncItem = TypeAliasType(
+    "SyncItem",
+    Annotated[SyncReviewItem | SyncPersonItem | SyncStudioItem, Field(discriminator="type")],
+)
+
+
+class SyncFeed(Schema):
+    """One answer of the sync feed: items ordered by type (reviews, people, studios) then
+    id, each entity once, in its latest state."""
+
+    items: list[SyncItem]
+    next: str = Field(
+        description="The cursor to send as `since`: the rest of this change set while "
+        "`has_more`, else the start of the next one (keep it for your next sync)."
+    )
+    has_more: bool = Field(description="Whether `next` continues this change set.")

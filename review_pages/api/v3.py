@@ -31,7 +31,7 @@ from ..models import (
     load_credits,
     publicly_credited,
 )
-from . import schemas, shapes
+from . import schemas, shapes, sync
 from .paging import listing_links
 from .parameters import refuse_unknown_parameters
 from .v2 import record_reviews, renditions_prefetch
@@ -402,6 +402,9 @@ def make_routers() -> dict[str, Router]:
         operation_id="studios_by_slug",
     )(studio_by_slug)
     routers = {"/reviews/": reviews, "/people/": people, "/studios/": studios}
+    # The sync feed answers with these routers' own objects.
+    objects = sync.V3Objects(_reviews, _review_objects, _entities, _entity_url)
+    routers["/sync/"] = sync.make_router(objects)
     for router in routers.values():
         refuse_unknown_parameters(router)  # 400 naming what an operation does not declare
     return routers
