@@ -95,6 +95,9 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOKS_MAX_ATTEMPTS": 6,
     "WEBHOOKS_RETRY_SECONDS": 30,
     "WEBHOOKS_ALLOW_PRIVATE_HOSTS": False,
+    # The most review paths a `person.updated` or `studio.updated` event names for front
+    # ends to rebuild (newest first; `truncated: true` when there are more).
+    "WEBHOOKS_REVIEW_PATHS_MAX": 100,
     # The django-tasks backend alias of the plugin's other background work (scheduled
     # go-live and expiry, large admin imports); None: the webhooks' alias above, so that one
     # TASKS entry and one worker serve everything.

@@ -9,6 +9,12 @@ public_now()`, `publicly_credited`): `review.published` only for a review public
 `review.unpublished` and `review.deleted` only for a review outside every private section,
 naming only the people and studios still public once it is gone; `person.updated` and
 `studio.updated` only for those credited on a public review.
+
+Each event also says what a front end must rebuild (`rebuild`): a review's path and, when it
+changed, its previous public path (read from the sync log: what front ends were told, not
+the page's last draft), the people and studios whose filmographies gained or lost it; a
+person's or studio's path and the paths of the public reviews that credit them (at most
+`WEBHOOKS_REVIEW_PATHS_MAX`, `truncated` when there are more).
 """
 
 from __future__ import annotations
@@ -22,11 +28,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
 
+from people.models import Person, Studio
+
 from .. import events, refs
 from ..api import schemas, shapes
 from ..api.v3 import NAMESPACE
+from ..conf import reviews_settings
 from ..links import IndexLinks, absolute_url
 from ..models import ReviewPage, WebhookDelivery, WebhookEndpoint, load_credits, publicly_credited
+from ..sync import listeners as sync_log
+from ..sync.truth import path_of, review_path
 from . import delivery
 
 REVIEW_EVENTS = {
@@ -103,16 +114,19 @@ def record(event: str, make) -> list[WebhookDelivery]:
     return _write(event, endpoints, *made)
 
 
-def _write(event: str, endpoints, thing: dict, data) -> list[WebhookDelivery]:
+def _write(event: str, endpoints, thing: dict, data, rebuild=None) -> list[WebhookDelivery]:
     event_id = uuid.uuid4()
+    payload = {
+        "event": event,
+        "occurred_at": timezone.now(),
+        "id": str(event_id),
+        "object": thing,
+        "data": data,
+    }
+    if rebuild is not None:
+        payload["rebuild"] = rebuild
     body = json.dumps(
-        {
-            "event": event,
-            "occurred_at": timezone.now(),
-            "id": str(event_id),
-            "object": thing,
-            "data": data,
-        },
+        payload,
         cls=NinjaJSONEncoder,
         ensure_ascii=False,
     )
@@ -123,6 +137,110 @@ def _write(event: str, endpoints, thing: dict, data) -> list[WebhookDelivery]:
     ids = [item.pk for item in deliveries]
     transaction.on_commit(lambda: delivery.enqueue(ids), robust=True)
     return deliveries
+
+
+def _entity_ref(ref: dict) -> dict:
+    """A person or studio to rebuild: {id, slug, html_path} (from its PersonRef/StudioRef)."""
+    return {"id": ref["id"], "slug": ref["slug"], "html_path": path_of(ref["url"]) or None}
+
+
+def _refs_by_id(data: dict) -> tuple[dict[int, dict], dict[int, dict]]:
+    """The PersonRefs and StudioRefs a review object names, by id."""
+    people = {ref["id"]: ref for ref in (*data["directors"], *data["writers"])}
+    people.update((credit["person"]["id"], credit["person"]) for credit in data["cast"])
+    for section in data["body"]:
+        for ref in (section.get("value") or {}).get("performers") or ():
+            people[ref["id"]] = ref
+    if data["author"]:
+        people[data["author"]["id"]] = data["author"]
+    studios = {ref["id"]: ref for ref in data["production_companies"]}
+    if data["distributor"]:
+        studios[data["distributor"]["id"]] = data["distributor"]
+    return people, studios
+
+
+def _changed_credits(added: dict[int, dict], removed: dict[int, dict]) -> dict:
+    return {
+        "added": [_entity_ref(added[pk]) for pk in sorted(added)],
+        "removed": [_entity_ref(removed[pk]) for pk in sorted(removed)],
+    }
+
+
+def _still_public(model, kind: str, ids: set[int], page) -> dict[int, dict]:
+    """Refs of those of `ids` still public (no event names anyone else), on the links of
+    the review's own index, as its credits are."""
+    if not ids:
+        return {}
+    public = publicly_credited(kind).filter(pk__in=ids)
+    links = IndexLinks.for_review(page)
+    make = refs.person_ref if model is Person else refs.studio_ref
+    return {entity.pk: make(entity, links) for entity in public}
+
+
+def publication_rebuild(change: events.ReviewChange, data: dict) -> dict:
+    """What `review.published` asks front ends to rebuild: the review's path, its previous
+    public path when that changed (a slug changed, the review moved), and the people and
+    studios whose credits on it this publication added or removed (those still public:
+    someone it leaves with no public credit is not named, and is a remove in the sync
+    feed)."""
+    page = change.page
+    html_path = review_path(page)
+    transition = sync_log.review_transition(change)
+    before = transition.before if transition is not None and transition.was_public else None
+    previous = before.html_path if before is not None else ""
+    people, studios = _refs_by_id(data)
+    lost_people = set(before.people) - set(people) if before is not None else set()
+    lost_studios = set(before.studios) - set(studios) if before is not None else set()
+    gained_people = set(people) - set(before.people) if before is not None else set(people)
+    gained_studios = set(studios) - set(before.studios) if before is not None else set(studios)
+    return {
+        "html_path": html_path or None,
+        "previous_html_path": previous if previous and previous != html_path else None,
+        "people": _changed_credits(
+            {pk: people[pk] for pk in gained_people},
+            _still_public(Person, "person", lost_people, page),
+        ),
+        "studios": _changed_credits(
+            {pk: studios[pk] for pk in gained_studios},
+            _still_public(Studio, "studio", lost_studios, page),
+        ),
+    }
+
+
+def withdrawal_rebuild(page, data: dict) -> dict:
+    """What `review.unpublished` and `review.deleted` ask front ends to rebuild: the page
+    that is gone, and the filmographies that listed it (of those still public: `data`
+    names only them)."""
+    people, studios = _refs_by_id(data)
+    return {
+        "html_path": review_path(page) or None,
+        "previous_html_path": None,
+        "people": _changed_credits({}, people),
+        "studios": _changed_credits({}, studios),
+    }
+
+
+def credit_rebuild(entity, kind: str, ref: dict) -> dict:
+    """What `person.updated` and `studio.updated` ask front ends to rebuild: the
+    filmography page (and its previous path, when its slug changed) and the public reviews
+    that credit them, newest first, at most `WEBHOOKS_REVIEW_PATHS_MAX` (`truncated` when
+    there are more)."""
+    most = max(0, int(reviews_settings.WEBHOOKS_REVIEW_PATHS_MAX))
+    crediting = ReviewPage.objects.public_now()
+    if kind == "person":
+        crediting = crediting.crediting_person(entity.slug)
+    else:
+        crediting = crediting.crediting_studio(entity.slug)
+    reviews = list(crediting.order_by("-first_published_at", "-pk")[: most + 1])
+    html_path = path_of(ref["url"])
+    transition = sync_log.entity_transition(entity, kind)
+    previous = transition.previous_html_path if transition is not None else ""
+    return {
+        "html_path": html_path or None,
+        "previous_html_path": previous if previous and previous != html_path else None,
+        "review_paths": [path for path in map(review_path, reviews[:most]) if path],
+        "truncated": len(reviews) > most,
+    }
 
 
 def _public_now(page) -> bool:
@@ -191,7 +309,13 @@ def review_changed(sender, change: events.ReviewChange, **kwargs):
         return
     if change.action in (events.PUBLISHED, events.MOVED):
         # Not for a review scheduled, expired or in a private section: not public.
-        record(event, lambda: review_event(page) if _public_now(page) else None)
+        def make():
+            if not _public_now(page):
+                return None
+            thing, data = review_event(page)
+            return thing, data, publication_rebuild(change, data)
+
+        record(event, make)
         return
     if change.action == events.DELETED and page.first_published_at is None:
         return  # never published: no front end knew it
@@ -201,7 +325,8 @@ def review_changed(sender, change: events.ReviewChange, **kwargs):
     thing, data = review_event(page)
 
     def write():
-        _write(event, endpoints, thing, without_hidden(data))
+        shown = without_hidden(data)
+        _write(event, endpoints, thing, shown, withdrawal_rebuild(page, shown))
 
     # Wagtail unpublishes a live page it is deleting without saving it (the database still
     # has it live): that one, and the deletion, wait until the page is gone.
@@ -225,7 +350,8 @@ def credit_changed(sender, instance, kind: str, **kwargs):
     def make():
         if not publicly_credited(kind).filter(pk=instance.pk).exists():
             return None
-        return credit_event(instance, kind)
+        thing, ref = credit_event(instance, kind)
+        return thing, ref, credit_rebuild(instance, kind, ref)
 
     record(f"{kind}.updated", make)
 
