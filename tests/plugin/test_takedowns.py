@@ -240,7 +240,12 @@ def test_a_token_read_costs_the_same_queries_whatever_the_pages_history(client, 
             PreviewGrant.from_token(grant.token)
         return len(captured)
 
-    baseline, baseline_read = queries(first), grant_read(first)
+    # The baseline reads a link to a revision made after a publication, as the latest link
+    # is (a first draft's revision names no earlier one: one check fewer), once per-process
+    # caches (the site root paths) are warm.
+    comparable = PreviewGrant.share(ReviewPage.objects.get(pk=review.pk), seconds=3600)
+    assert client.get(V3, {"token": comparable.token}).status_code == 200
+    baseline, baseline_read = queries(comparable), grant_read(comparable)
     for _ in range(5):
         ReviewPage.objects.get(pk=review.pk).unpublish()
         publish(ReviewPage.objects.get(pk=review.pk))
