@@ -26,7 +26,7 @@ from django.db.models import QuerySet
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
-    #: Each parameter: ("value", name) for a value passed in, ("like", name, pattern) for a
+    #: Each parameter: ("value", name, type) for a value passed in, ("like", name, pattern) for a
     #: LIKE pattern holding one (a prefix, a substring), ("constant", value) otherwise.
     slots: tuple
     columns: tuple  # the compiler's select expressions, whose converters each row goes through
@@ -57,8 +57,10 @@ class CompiledQuery:
         slots = []
         for param in params:
             for name, stand_in in self.stand_ins.items():
-                if type(param) is type(stand_in) and param == stand_in:
-                    slots.append(("value", name))
+                # psycopg's Int4 and the like are ints: the value passed in takes the type
+                # the ORM gave the stand-in.
+                if isinstance(param, type(stand_in)) and param == stand_in:
+                    slots.append(("value", name, type(param)))
                     break
                 if isinstance(param, str) and isinstance(stand_in, str) and stand_in in param:
                     slots.append(("like", name, param))
@@ -99,7 +101,8 @@ class CompiledQuery:
         params = []
         for slot in compiled.slots:
             if slot[0] == "value":
-                params.append(values[slot[1]])
+                value = values[slot[1]]
+                params.append(value if type(value) is slot[2] else slot[2](value))
             elif slot[0] == "like":  # the value escaped as the ORM escapes it for LIKE
                 escaped = connection.ops.prep_for_like_query(values[slot[1]])
                 params.append(slot[2].replace(self.stand_ins[slot[1]], escaped))
