@@ -9,11 +9,8 @@ them through here, in a fixed number of queries however many critics and reviews
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch
-from django.utils.feedgenerator import Rss201rev2Feed
 
 from people.models import Person
-
-from .text import plain_text
 
 #: Critics on a page of `critics/` (a publication has tens, an archive maybe hundreds).
 CRITICS_PER_PAGE = 48
@@ -43,33 +40,3 @@ def critics_of(reviews):
 def reviews_by(critic, reviews):
     """The critic's reviews among `reviews`, newest first, as cards show them."""
     return reviews.filter(author=critic).with_listing_data().order_by("-first_published_at", "-pk")
-
-
-def build_critic_feed(
-    critic, reviews, *, title: str, link: str, feed_url: str, request, length: int
-):
-    """RSS 2.0 of the critic's newest `length` reviews (a list of them is returned with it,
-    for what the answer shows), their items as the index's own feed writes them."""
-    feed = Rss201rev2Feed(
-        title=title,
-        link=link,
-        feed_url=feed_url,
-        description=plain_text(critic.bio) or f"Film reviews by {critic.name}.",
-        language="en",
-        author_name=critic.name,
-    )
-    latest = list(reviews.filter(author=critic).order_by("-first_published_at", "-pk")[:length])
-    for review in latest:
-        url = review.get_full_url(request)
-        feed.add_item(
-            title=review.title,
-            link=url,
-            description=plain_text(review.intro),
-            pubdate=review.first_published_at,
-            updateddate=review.last_published_at,
-            unique_id=url,
-            unique_id_is_permalink=True,
-            author_name=critic.name,
-            categories=[review.film_title],
-        )
-    return feed, latest

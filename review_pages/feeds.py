@@ -10,6 +10,7 @@ MPA rating (`media:rating`). A page that has a feed links it from its head
 
 answers with the feed of the newest `FEED_LENGTH` of `reviews` (public reviews, newest
 first: `ReviewIndexPage.reviews()` narrowed as the page is), in a fixed number of queries.
+The review index's `feed/`, `genres/<slug>/feed/` and `critics/<slug>/feed/` all use it.
 It imports no model (the review index's routes call it), and takes the models it needs
 from the reviews it is given.
 """
@@ -114,10 +115,14 @@ def review_feed(
     feed_url: str | None,
     description: str,
     record_genres: Iterable[int] = (),
+    record_lists: Iterable[str] = (shown.REVIEWS,),
 ) -> HttpResponse:
     """The RSS answer: the newest `FEED_LENGTH` of `reviews` (a ReviewPage queryset, public
-    and newest first). `record_genres`: genres the feed is about besides its items' own
-    (a genre's feed changes when the genre is renamed)."""
+    and newest first). It records the reviews it lists, their critics and genres; with
+    `record_lists`, every list of reviews (any publication may change which are newest; a
+    critic's feed changes only with the critic's own reviews, which name them, and passes
+    none). `record_genres`: genres the feed is about besides its items' own (a genre's feed
+    changes when the genre is renamed)."""
     feed = ReviewFeedGenerator(
         title=title,
         link=link or "",
@@ -128,7 +133,8 @@ def review_feed(
     latest = list(reviews.select_related("author")[: reviews_settings.FEED_LENGTH])
     load_feed_data(latest)
     shown.record(
-        lists=[shown.REVIEWS],
+        lists=record_lists,
+        reviews=[review.pk for review in latest],
         people={review.author_id for review in latest if review.author_id},
         genres={row.genre_id for review in latest for row in review.genres.all()}
         | set(record_genres),

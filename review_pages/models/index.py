@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Q, Subquery
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import urlencode
@@ -20,7 +20,7 @@ from people.models import Person, Studio
 
 from .. import refs, search, shown
 from ..conf import reviews_settings
-from ..critics import CRITICS_PER_PAGE, build_critic_feed, critics_of, reviews_by
+from ..critics import CRITICS_PER_PAGE, critics_of, reviews_by
 from ..feeds import review_feed
 from ..filmography import (
     films,
@@ -33,8 +33,8 @@ from ..filmography import (
 from ..filters import ReviewFilters
 from ..links import IndexLinks, PublicURLMixin
 from ..text import plain_text
-from .genres import Genre, ReviewGenre
 from .compiled import CompiledQuery
+from .genres import Genre, ReviewGenre
 from .previews import PreviewGrant, PreviewRefused
 from .restrictions import ViewRestrictionsInOneQuery
 from .review import MPARating, ReviewPage, load_listing_data
@@ -385,17 +385,18 @@ class ReviewIndexPage(
                 IndexLinks.for_index(self, request).critic_feed(critic.slug), permanent=True
             )
         links = IndexLinks.for_index(self, request, absolute=True)
-        feed, latest = build_critic_feed(
-            critic,
-            reviews,
+        # A publication or withdrawal of one of theirs names them (the critic is among a
+        # review's credits): recorded with the reviews it lists, no list of reviews.
+        shown.record(people=[critic.pk])
+        return review_feed(
+            request,
+            reviews=reviews.filter(author=critic).order_by("-first_published_at", "-pk"),
             title=f"Reviews by {critic.name} · {self.title}",
             link=links.critic(critic.slug),
             feed_url=links.critic_feed(critic.slug),
-            request=request,
-            length=reviews_settings.FEED_LENGTH,
+            description=plain_text(critic.bio) or f"Film reviews by {critic.name}.",
+            record_lists=(),
         )
-        shown.record(people=[critic.pk], reviews=[review.pk for review in latest])
-        return HttpResponse(feed.writeString("utf-8"), content_type=feed.content_type)
 
     def critics_sitemap_urls(self, links: IndexLinks) -> list[dict]:
         """`critics/` and each critic's page, when anyone wrote a review public here."""

@@ -58,8 +58,8 @@ from .credits import (
 )
 from .genres import Genre, ReviewGenre
 from .previews import PreviewGrant
-from .stills import ReviewStill
 from .restrictions import ViewRestrictionsInOneQuery
+from .stills import ReviewStill
 from .visibility import LiveNowPageMixin, live_now_q
 
 MPARating = models.TextChoices(

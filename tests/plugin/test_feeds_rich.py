@@ -122,3 +122,13 @@ def test_the_feed_costs_the_same_for_one_review_and_twenty(client, make_review, 
     twenty, response = count_queries(client, "/feed/")
     assert len(parsed(response).entries) == 20
     assert one == twenty
+
+
+def test_a_critics_feed_carries_the_same_rich_items(client, rich_review):
+    feed = parsed(client.get("/critics/cora-critic/feed/"))
+    entry = feed.entries[0]
+    assert feed.feed.title.startswith("Reviews by Cora Critic")
+    assert entry.author == "Cora Critic"
+    assert [tag.term for tag in entry.tags] == ["Thriller", "Drama"]
+    assert entry.media_content[0]["type"] == "image/jpeg"
+    assert entry.summary.startswith("Score: 4.5/5.")
