@@ -8,12 +8,15 @@ punctuation gives a helpful page instead of a backend error.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.backends import get_search_backend
 
+from . import refs
+from .links import IndexLinks
 from .text import plain_text
 
 MAX_QUERY_CHARS = 200
@@ -69,6 +72,39 @@ class SearchQuery:
         return bool(self.terms)
 
 
+class FirstPageRead:
+    """Search results as a paginator reads them, their first page read first: a first page
+    that is not full tells the count, so the count (a second full-text query, as long as
+    the first) is run only for longer results."""
+
+    def __init__(self, results, first: list, per_page: int):
+        self.results, self.first, self.per_page = results, first, per_page
+
+    def count(self) -> int:
+        return len(self.first) if len(self.first) < self.per_page else self.results.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if (
+            isinstance(key, slice)
+            and (key.start or 0) == 0
+            and key.step is None
+            and key.stop is not None
+            and key.stop <= len(self.first)
+        ):
+            return self.first[key]
+        return self.results[key]
+
+
+def read_first_page(results, page: str | None, per_page: int):
+    """`results`, their first page read now when that is the page asked for."""
+    if (page or "1").strip() != "1":
+        return results
+    return FirstPageRead(results, list(results[:per_page]), per_page)
+
+
 def search_reviews(reviews, query: SearchQuery):
     """Live reviews matching every word, best first (a lazy, sliceable result set)."""
     return reviews.search(query.text, operator="and")
@@ -93,16 +129,27 @@ def search_names(model, query: SearchQuery, credited) -> list:
 
 def review_text(review, review_credits: dict) -> list[str]:
     """The passages a review is searched by, in reading order, as plain text."""
-    passages = [plain_text(review.intro)]
+    return list(review_passages(review, lambda: review_credits))
+
+
+def review_passages(review, review_credits: Callable[[], dict]) -> Iterator[str]:
+    """`review_text`, one passage at a time: an excerpt stops at the first that matches, and
+    the credits (`review_credits()`, the last passage) are made only if it is reached."""
+    pieces = [(True, review.intro)]  # (rich text?, the piece)
     # Raw stream data: reading block values would load each section's performers.
     for block in review.body.raw_data:
         value = block.get("value") or {}
         if not isinstance(value, dict):
             continue
         if value.get("heading"):
-            passages.append(str(value["heading"]))
+            pieces.append((False, str(value["heading"])))
         if value.get("text"):
-            passages.append(plain_text(str(value["text"])))
+            pieces.append((True, str(value["text"])))
+    for rich, piece in pieces:  # made plain text only when reached
+        passage = " ".join((plain_text(piece) if rich else piece).split())
+        if passage:
+            yield passage
+    review_credits = review_credits()
     names = [ref["name"] for ref in review_credits["directors"] + review_credits["writers"]]
     names += [
         f"{c['person']['name']} ({c['character']})" if c["character"] else c["person"]["name"]
@@ -113,21 +160,30 @@ def review_text(review, review_credits: dict) -> list[str]:
         if review_credits[key]:
             names.append(review_credits[key]["name"])
     if names:
-        passages.append("Credits: " + ", ".join(names) + ".")
-    return [" ".join(p.split()) for p in passages if p and p.strip()]
+        yield " ".join(("Credits: " + ", ".join(names) + ".").split())
 
 
-def excerpt(passages: list[str], query: SearchQuery, words: int = EXCERPT_WORDS) -> SafeString:
-    """About `words` words around the first passage matching a query word, matches marked."""
+def review_excerpt(review, query: SearchQuery) -> SafeString:
+    """The excerpt of a search hit (its credits loaded): `excerpt` of its passages."""
+    credits = lambda: refs.review_credits(review, IndexLinks(None))  # noqa: E731
+    return excerpt(review_passages(review, credits), query)
+
+
+def excerpt(passages: Iterable[str], query: SearchQuery, words: int = EXCERPT_WORDS) -> SafeString:
+    """About `words` words around the first passage matching a query word (else the first
+    passage), matches marked. Passages after the matching one are not read."""
     lowered = [term.casefold() for term in query.terms]
     pattern = re.compile(
         r"\b(" + "|".join(re.escape(term) for term in query.terms) + r")", re.IGNORECASE
     )
-    chosen = passages[0] if passages else ""
+    chosen = None
     for passage in passages:
+        if chosen is None:
+            chosen = passage
         if any(term in passage.casefold() for term in lowered):
             chosen = passage
             break
+    chosen = chosen or ""
     tokens = chosen.split()
     start = 0
     for position, token in enumerate(tokens):

@@ -18,7 +18,7 @@ from wagtail.url_routing import RouteResult
 
 from people.models import Person, Studio
 
-from .. import refs, search, shown
+from .. import search, shown
 from ..conf import reviews_settings
 from ..critics import CRITICS_PER_PAGE, critics_of, reviews_by
 from ..feeds import review_feed
@@ -427,18 +427,16 @@ class ReviewIndexPage(
         }
         if query:
             reviews = self.reviews()
-            results = self.paginate(request, search.search_reviews(reviews, query))
+            found = search.read_first_page(
+                search.search_reviews(reviews, query),
+                request.GET.get("page"),
+                reviews_settings.PER_PAGE,
+            )
+            results = self.paginate(request, found)
             found = list(results.object_list)
             load_listing_data(found, with_all_credits=True)
             results.object_list = [
-                search.SearchHit(
-                    review,
-                    search.excerpt(
-                        search.review_text(review, refs.review_credits(review, IndexLinks(None))),
-                        query,
-                    ),
-                )
-                for review in found
+                search.SearchHit(review, search.review_excerpt(review, query)) for review in found
             ]
             context.update(
                 results=results,
