@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Q, Subquery
+from django.db.models import Max, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -38,6 +38,7 @@ from .genres import Genre, ReviewGenre
 from .previews import PreviewGrant, PreviewRefused
 from .restrictions import ViewRestrictionsInOneQuery
 from .review import MPARating, ReviewPage, load_listing_data
+from .sync import SyncKind, filmography_lastmods, reviews_last_changed
 from .visibility import LiveNowPageMixin
 
 
@@ -489,16 +490,38 @@ class ReviewIndexPage(
             description=plain_text(self.intro) or f"The latest film reviews: {self.title}.",
         )
 
+    def latest_change(self, reviews, own=None):
+        """The latest of `own` (this page's last publication), the last publication of its
+        public `reviews`, and the last change of a review under it the sync log holds
+        (a withdrawal changes the front page too)."""
+        parts = self.get_url_parts()
+        changes = [
+            own,
+            reviews.order_by().aggregate(latest=Max("last_published_at"))["latest"],
+            reviews_last_changed(parts[2] if parts is not None and parts[2] else "/"),
+        ]
+        known = [change for change in changes if change is not None]
+        return max(known) if known else None
+
     def get_sitemap_urls(self, request=None):
-        """The front page, plus the filmography of everyone credited on a live review."""
+        """The front page, plus the filmography of everyone credited on a live review.
+
+        `<lastmod>`: the front page's is its own or its reviews' latest change (one
+        published, or withdrawn: the sync log's record); a filmography's is the latest
+        change of what it lists (`SyncState.page_changed_at`)."""
         urls = super().get_sitemap_urls(request)
         shown.record(lists=[shown.REVIEWS, shown.PEOPLE, shown.STUDIOS, shown.GENRES])
         links = IndexLinks.for_index(self, request, absolute=True)
         reviews = self.reviews()
+        for url in urls:
+            url["lastmod"] = self.latest_change(reviews, url.get("lastmod"))
+        lastmods = filmography_lastmods()
         for person in reviews.credited_people().only("slug").order_by("slug"):
-            urls.append({"location": links.person(person.slug)})
+            lastmod = lastmods.get((SyncKind.PERSON, person.pk))
+            urls.append({"location": links.person(person.slug), "lastmod": lastmod})
         for studio in reviews.credited_studios().only("slug").order_by("slug"):
-            urls.append({"location": links.studio(studio.slug)})
+            lastmod = lastmods.get((SyncKind.STUDIO, studio.pk))
+            urls.append({"location": links.studio(studio.slug), "lastmod": lastmod})
         for genre in reviews.genres_used().only("slug").order_by("slug"):
             urls.append({"location": links.genre(genre.slug)})
         urls += self.critics_sitemap_urls(links)
