@@ -34,6 +34,7 @@ def hostile(make_review, person_factory, studio_factory):
         directors=[person],
         cast=[(person, CHARACTER)],
         companies=[studio],
+        author=person,  # the critic too: the feed's dc:creator
     )
     return review, person, studio
 
@@ -66,6 +67,7 @@ def test_html_pages_escape_names_and_titles(client, hostile):
 
 
 def test_html_scripts_are_only_the_json_ld(client, hostile):
+    """...and the share buttons' script, a static file of the plugin (no inline code)."""
     review = hostile[0]
     html = client.get(review.url).content.decode()
     scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.DOTALL)
@@ -87,7 +89,7 @@ def test_feed_and_sitemap_are_well_formed_with_escaped_text(client, hostile):
     assert "&lt;script&gt;alert(" in feed
     item = ET.fromstring(feed).find("channel/item")  # noqa: S314 - our own answer
     assert item.findtext("title") == HEADLINE
-    assert item.findtext("category") == FILM
+    assert item.findtext("{http://purl.org/dc/elements/1.1/}creator") == PERSON
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "<script" not in sitemap
     root = ET.fromstring(sitemap)  # noqa: S314 - our own answer

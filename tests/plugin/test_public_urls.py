@@ -21,6 +21,7 @@ def absolute_urls(text: str) -> set[str]:
     the film identities a review links to (IMDb, TMDB, Wikidata: `sameAs`) and the services
     its share links open."""
     ignored = ("schema.org", "www.sitemaps.org", "www.w3.org", "purl.org", "backend.userland")
+    ignored += ("search.yahoo.com/mrss",)  # Media RSS's namespace (the feeds' posters)
     ignored += ("www.imdb.com", "www.themoviedb.org", "www.wikidata.org")
     ignored += ("bsky.app", "mastodonshare.com")  # share links (the page's URL inside, encoded)
     return {url for url in URL.findall(text) if not any(name in url for name in ignored)}
