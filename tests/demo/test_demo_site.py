@@ -37,6 +37,14 @@ def test_site_header_has_a_labelled_search_form(client, catalogue):
     assert 'id="site-search-q"' in html
 
 
+def test_site_header_links_the_critics(client, make_review, person_factory):
+    make_review(film_title="Gannet", author=person_factory(name="Imre Critic"))
+    html = client.get("/").content.decode()
+    nav = html.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/critics/">Critics</a>' in nav
+    assert "Imre Critic" in client.get("/critics/").content.decode()
+
+
 @override_settings(CORS_ALLOWED_ORIGINS=["https://app.example"])
 def test_cors_allows_configured_origins_on_the_api_only(client, full_review):
     allowed = client.get(REVIEWS, HTTP_ORIGIN="https://app.example")
