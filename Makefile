@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve worker install browser-deps client-deps python-client migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser audit dist matrix host-check bench bench-import bench-embargo bench-renditions fuzz soak backup restore clean
+.PHONY: run serve worker install browser-deps client-deps graphql-client-deps python-client migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser audit dist matrix host-check bench bench-import bench-embargo bench-renditions fuzz soak backup restore clean
 
 # The virtualenv, with the plugin installed from this checkout in editable mode (the first
 # line of requirements.txt), so the demo site uses it exactly as a host does.
@@ -38,6 +38,15 @@ $(CLIENT_TOOLS): tests/clients/package.json tests/clients/package-lock.json
 	npm ci --prefix tests/clients --no-audit --no-fund
 	touch $(CLIENT_TOOLS)
 
+# The GraphQL client's tools (tests/plugin/test_graphql_client.py): graphql-codegen's client
+# preset and TypeScript from the npm registry (tests/graphql-client/package-lock.json).
+GRAPHQL_CLIENT_TOOLS := tests/graphql-client/node_modules/.bin/graphql-codegen
+graphql-client-deps: $(GRAPHQL_CLIENT_TOOLS)
+
+$(GRAPHQL_CLIENT_TOOLS): tests/graphql-client/package.json tests/graphql-client/package-lock.json
+	npm ci --prefix tests/graphql-client --no-audit --no-fund
+	touch $(GRAPHQL_CLIENT_TOOLS)
+
 # The official Python client (clients/python/README.md): film_reviews_client generated from a
 # running site's OpenAPI document (`make run` in another terminal, or OPENAPI_URL=...), with
 # the templates that make openapi-python-client's models parse a review; then
@@ -50,7 +59,6 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 setup: migrate
-	$(PY) manage.py createcachetable  # the cache the server and the worker share (no Redis)
 	$(PY) manage.py setup_site --hostname $(HOST) --port $(PORT)
 	$(PY) manage.py make_demo_posters
 
@@ -105,7 +113,7 @@ check: install
 # The plugin's suite on its own test project, then the demo site's (browser tests included).
 pytest: pytest-plugin pytest-demo
 
-pytest-plugin: install client-deps
+pytest-plugin: install client-deps graphql-client-deps
 	$(BIN)/pytest tests/plugin $(PYTEST_ARGS)
 
 pytest-demo: install browser-deps

@@ -89,7 +89,6 @@ def main() -> int:
     )
     print("setting up a throwaway database ...", flush=True)
     manage(env, "migrate", "--noinput")
-    manage(env, "createcachetable")
     manage(env, "setup_site", "--no-demo", "--hostname", "127.0.0.1", "--port", str(port))
     log = (folder / "run.log").open("w")
     process = subprocess.Popen(  # noqa: S603 - the project's own script

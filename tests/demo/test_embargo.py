@@ -79,8 +79,7 @@ def running_site(tmp_path):
         PORT=str(port),
     )
     env.pop("REDIS_URL", None)
-    manage(env, "migrate", "--noinput")
-    manage(env, "createcachetable")
+    manage(env, "migrate", "--noinput")  # the shared cache's table too (reviewsite 0004)
     manage(env, "setup_site", "--no-demo", "--hostname", "127.0.0.1", "--port", str(port))
     log = (tmp_path / "run.log").open("w")
     process = subprocess.Popen(  # noqa: S603 - the project's own script
