@@ -309,10 +309,15 @@ def load_credits(reviews, *, with_performers: bool = False) -> dict[int, Person]
     )
     lists = {relation: model for relation, (model, _target) in CREDIT_LISTS.items()}
     lists.update({GENRE_LIST: ReviewGenre, STILL_LIST: ReviewStill})
+    # Each review's lists are querysets already read, as prefetching leaves them; they share
+    # one unfiltered query per model (filtering or ordering one copies it first, as always):
+    # building a query for each review and list was a third of a listing's loading.
+    blank = {relation: model._default_manager.all() for relation, model in lists.items()}
     for review in reviews:
         cache = review.__dict__.setdefault("_prefetched_objects_cache", {})
         for relation, model in lists.items():
-            rows = model._default_manager.all()
+            rows = blank[relation]
+            rows = type(rows)(model=model, query=rows.query, using=rows._db, hints=rows._hints)
             rows._result_cache = found.lists.get((review.pk, relation), [])
             rows._prefetch_done = True
             cache[relation] = rows
