@@ -132,9 +132,10 @@ def review_text(review, review_credits: dict) -> list[str]:
     return list(review_passages(review, lambda: review_credits))
 
 
-def review_passages(review, review_credits: Callable[[], dict]) -> Iterator[str]:
+def review_passages(review, review_credits: Callable[[], dict] | None) -> Iterator[str]:
     """`review_text`, one passage at a time: an excerpt stops at the first that matches, and
-    the credits (`review_credits()`, the last passage) are made only if it is reached."""
+    the credits (`review_credits()`, the last passage) are made only if it is reached (never
+    without `review_credits`: the text's passages alone)."""
     pieces = [(True, review.intro)]  # (rich text?, the piece)
     # Raw stream data: reading block values would load each section's performers.
     for block in review.body.raw_data:
@@ -149,6 +150,8 @@ def review_passages(review, review_credits: Callable[[], dict]) -> Iterator[str]
         passage = " ".join((plain_text(piece) if rich else piece).split())
         if passage:
             yield passage
+    if review_credits is None:
+        return
     review_credits = review_credits()
     names = [ref["name"] for ref in review_credits["directors"] + review_credits["writers"]]
     names += [
@@ -161,6 +164,26 @@ def review_passages(review, review_credits: Callable[[], dict]) -> Iterator[str]
             names.append(review_credits[key]["name"])
     if names:
         yield " ".join(("Credits: " + ", ".join(names) + ".").split())
+
+
+def hit_excerpts(reviews, query: SearchQuery, load_credits: Callable[[list], object]) -> dict:
+    """The excerpts of search hits by review id: each from its text when the text matches,
+    else from its passages with the credits, loaded then (`load_credits(reviews)`, one
+    query for all that need them): a word of a synopsis reads no credits at all."""
+    lowered = [term.casefold() for term in query.terms]
+    excerpts, pending = {}, []
+    for review in reviews:
+        for passage in review_passages(review, None):
+            if any(term in passage.casefold() for term in lowered):
+                excerpts[review.pk] = excerpt([passage], query)
+                break
+        else:
+            pending.append(review)
+    if pending:
+        load_credits(pending)
+        for review in pending:
+            excerpts[review.pk] = review_excerpt(review, query)
+    return excerpts
 
 
 def review_excerpt(review, query: SearchQuery) -> SafeString:

@@ -37,7 +37,14 @@ from .compiled import CompiledQuery
 from .genres import Genre, ReviewGenre
 from .previews import PreviewGrant, PreviewRefused
 from .restrictions import ViewRestrictionsInOneQuery
-from .review import MPARating, ReviewPage, load_listing_data
+from .review import (
+    MPARating,
+    ReviewPage,
+    load_credits,
+    load_critics,
+    load_listing_data,
+    load_posters,
+)
 from .sync import SyncKind, filmography_lastmods, reviews_last_changed
 from .visibility import LiveNowPageMixin
 
@@ -444,10 +451,10 @@ class ReviewIndexPage(
             )
             results = self.paginate(request, found)
             found = list(results.object_list)
-            load_listing_data(found, with_all_credits=True)
-            results.object_list = [
-                search.SearchHit(review, search.review_excerpt(review, query)) for review in found
-            ]
+            load_posters(found)
+            excerpts = search.hit_excerpts(found, query, load_credits)
+            load_critics(found)  # the cards name them (loaded with the credits read, if any)
+            results.object_list = [search.SearchHit(r, excerpts[r.pk]) for r in found]
             context.update(
                 results=results,
                 results_query=urlencode({"q": query.raw}),

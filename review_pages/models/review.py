@@ -353,6 +353,24 @@ def shown_genre_ids(reviews) -> set[int]:
     return {row.genre_id for review in reviews for row in review.genres.all()}
 
 
+def load_posters(reviews) -> None:
+    """The posters of reviews already fetched, with their existing renditions."""
+    prefetch_related_objects(list(reviews), poster_prefetch())
+
+
+def load_critics(reviews) -> None:
+    """The critics of reviews already fetched (cards name them), in one raw read; a review
+    whose critic is loaded already is left as it is."""
+    field = ReviewPage._meta.get_field("author")
+    missing = [review for review in reviews if review.author_id and not field.is_cached(review)]
+    if not missing:
+        return
+    found = read_credits([], people=sorted({review.author_id for review in missing}))
+    for review in missing:
+        if review.author_id in found.people:
+            review.author = found.people[review.author_id]
+
+
 def load_listing_data(reviews, *, with_all_credits: bool = False) -> None:
     """`with_listing_data` for reviews already fetched (search results come as a list);
     `with_all_credits` adds every credit, the critic and the distributor in one query

@@ -61,3 +61,24 @@ def test_the_excerpt_is_the_first_matching_passage(make_review, person_factory):
     nothing = search.SearchQuery(raw="zzz", terms=["zzz"])
     passages = search.review_text(review, refs.review_credits(review, IndexLinks(None)))
     assert search.review_excerpt(review, nothing) == search.excerpt(passages, nothing)
+
+
+def _credit_reads(queries) -> int:
+    """The reads of reviews' credits (`read_credits`' UNION, its arms labelled)."""
+    return sum("SELECT 'cast'" in q["sql"] for q in queries.captured_queries)
+
+
+def test_credits_are_read_only_for_hits_whose_text_does_not_match(
+    client, index_page, make_review, person_factory
+):
+    lead = person_factory(name="Ada Lantern")
+    for number in range(3):
+        make_review(film_title=f"Zeppelin {number}", cast=[(lead, "Keeper")])
+    with CaptureQueriesContext(connection) as by_text:  # the synopsis says "lighthouse"
+        page = client.get(f"{index_page.url}search/?q=lighthouse").content.decode()
+    assert page.count("<mark>lighthouse</mark>") == 3
+    assert _credit_reads(by_text) == 0  # the text matched: no credits needed
+    with CaptureQueriesContext(connection) as by_cast:
+        page = client.get(f"{index_page.url}search/?q=Lantern").content.decode()
+    assert page.count("<mark>Lantern</mark>") == 3  # each excerpt from the credits
+    assert _credit_reads(by_cast) == 1  # all three hits' credits in one query
