@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve worker install browser-deps client-deps graphql-client-deps python-client migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser audit dist matrix host-check bench bench-import bench-embargo bench-renditions fuzz soak backup restore clean
+.PHONY: run serve worker install browser-deps client-deps graphql-client-deps python-client migrate setup test lint format check pytest pytest-plugin pytest-demo test-browser audit dist matrix host-check bench bench-scale bench-import bench-embargo bench-renditions fuzz soak backup restore clean
 
 # The virtualenv, with the plugin installed from this checkout in editable mode (the first
 # line of requirements.txt), so the demo site uses it exactly as a host does.
@@ -124,9 +124,17 @@ test: lint check pytest
 test-browser: install browser-deps
 	$(BIN)/pytest --ds=reviewsite.settings.test tests/browser $(PYTEST_ARGS)
 
-# Benchmarks (bench/run.py): ~20 min; BENCH_QUICK=1 for a ~5 min smoke run.
+# Benchmarks (bench/run.py): each page against the stock build of the same reviews
+# (bench/stockbuild), in process on SQLite and PostgreSQL at 1,000 and 10,000 reviews, then
+# the served site under wrk: about an hour; BENCH_QUICK=1 for 100 and 1,000 (about 15 min).
 bench: install
 	BENCH_QUICK=$(BENCH_QUICK) PY=$(abspath $(PY)) $(PY) bench/run.py
+
+# 100,000 reviews (1,000,000 credits, 150,000 people) on PostgreSQL against 1,000
+# (bench/scale.py): every page, search under load, a publish until its pages are fresh, the
+# importer; bench/scale-results.md. The catalogue is written in bulk (tens of minutes in all).
+bench-scale: install
+	PY=$(abspath $(PY)) $(PY) bench/scale.py $(if $(SCALE_SIZE),--size $(SCALE_SIZE),)
 
 bench-import: install
 	$(PY) bench/import_bench.py

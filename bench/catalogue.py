@@ -12,9 +12,13 @@ page (about 8 pages/s here). This writes the same rows in bulk instead:
   stores it), set as both `latest_revision` and `live_revision`;
 - the search index with the backend's `add_bulk`, reviews read with their credits prefetched.
 
-Deterministic for a seed. Two things are held constant whatever the catalogue size, so the
+Deterministic for a seed. Three things are held constant whatever the catalogue size, so the
 benchmarks compare like with like: `BENCH_PERSON_SLUG` is credited (cast) on exactly
-`FIXED_CREDITS` reviews, and `SEARCH_WORD` appears in exactly `FIXED_CREDITS` film titles.
+`FIXED_CREDITS` reviews, `SEARCH_WORD` appears in exactly `FIXED_CREDITS` film titles and
+`SYNOPSIS_WORD` in exactly `FIXED_CREDITS` synopses.
+
+`bench.stockbuild.catalogue` copies the reviews written here into the stock build (same
+films, credits and sections) beside them in the same tree, with the helpers below.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ FIXED_CREDITS = 10
 BENCH_PERSON_NAME = "Benchmark Fixedcredit"
 BENCH_PERSON_SLUG = "benchmark-fixedcredit"
 SEARCH_WORD = "Zeppelin"
+#: In exactly FIXED_CREDITS synopses (and nowhere else): the search row for a word of a text.
+SYNOPSIS_WORD = "Marigold"
 CRITICS = 20
 CAST_SIZE = 6
 BATCH = 500
@@ -47,6 +53,10 @@ WORDS = (
     "Lowland Marrow Nightjar Oxbow Pale Quiet Rivet Shale Thaw Undertow Vesper Willow"
 ).split()
 RATINGS = ["G", "PG", "PG-13", "R", "NC-17", "NR"]
+GENRES = (
+    "Drama Thriller Comedy Horror Romance Documentary Animation Western Musical Crime War "
+    "Mystery Fantasy Adventure Biography Family History Sport Noir Satire"
+).split()
 
 
 @dataclass
@@ -56,7 +66,9 @@ class Catalogue:
     person_count: int
     studio_count: int
     bench_person_slug: str = BENCH_PERSON_SLUG
+    bench_person_name: str = BENCH_PERSON_NAME
     search_word: str = SEARCH_WORD
+    synopsis_word: str = SYNOPSIS_WORD
 
 
 def _people(count: int):
@@ -86,7 +98,17 @@ def _studios(count: int):
     return studios
 
 
-def _body(number: int, performer_ids: list[int]) -> list[dict]:
+def _genres():
+    from people.naming import normalise_name
+    from review_pages.models import Genre
+
+    genres = [Genre(name=name, match_name=normalise_name(name)) for name in GENRES]
+    for genre in genres:
+        genre.slug = genre.match_name.replace(" ", "-")
+    return genres
+
+
+def _body(number: int, performer_ids: list[int], place: str) -> list[dict]:
     def block(kind, value):
         return {"type": kind, "value": value, "id": str(uuid.UUID(int=number * 8 + len(kinds)))}
 
@@ -95,7 +117,10 @@ def _body(number: int, performer_ids: list[int]) -> list[dict]:
     for kind, value in [
         (
             "synopsis",
-            {"text": f"<p>A keeper hears a voice in lamp room {number}; nobody believes her.</p>"},
+            {
+                "text": f"<p>A keeper hears a voice in the {place} lamp room {number}; "
+                "nobody believes her.</p>"
+            },
         ),
         (
             "performance",
@@ -129,14 +154,16 @@ def generate(
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
     from django.utils import timezone
-    from wagtail.models import Page, Revision
+    from wagtail.models import Page
     from wagtail.search.backends import get_search_backends
 
     from people.models import Person, Studio
     from review_pages.importing.writer import refresh_query_statistics
     from review_pages.models import (
+        Genre,
         ReviewCastMember,
         ReviewDirector,
+        ReviewGenre,
         ReviewIndexPage,
         ReviewPage,
         ReviewProductionCompany,
@@ -148,7 +175,6 @@ def generate(
     index = index_page or ReviewIndexPage.objects.order_by("path").first()
     index = Page.objects.get(pk=index.pk)  # fresh numchild
     review_type = ContentType.objects.get_for_model(ReviewPage)
-    page_type = ContentType.objects.get_for_model(Page)
     backends = list(get_search_backends(with_auto_update=True))
 
     with transaction.atomic():
@@ -156,6 +182,9 @@ def generate(
         Person.objects.bulk_create(person_rows, batch_size=BATCH)
         studio_rows = _studios(studios)
         Studio.objects.bulk_create(studio_rows, batch_size=BATCH)
+        genre_rows = _genres()
+        Genre.objects.bulk_create(genre_rows)
+        genre_ids = [genre.pk for genre in genre_rows]
         if connection.vendor != "postgresql" and person_rows[0].pk is None:  # pragma: no cover
             raise RuntimeError("bulk_create did not return primary keys")
         person_ids = [p.pk for p in person_rows]
@@ -207,7 +236,9 @@ def generate(
                     distributor_id=rng.choice(studio_ids),
                     author_id=critic_ids[number % len(critic_ids)],
                     score=Decimal(number % 11) / 2,
-                    body=_body(number, cast[:2]),
+                    body=_body(
+                        number, cast[:2], SYNOPSIS_WORD if number in fixed else rng.choice(WORDS)
+                    ),
                 )
                 pages.append(page)
                 credit_rows.append(
@@ -216,19 +247,12 @@ def generate(
                         [rng.choice(ordinary)],
                         cast,
                         rng.sample(studio_ids, 2),
+                        rng.sample(genre_ids, 1 + number % 2),
                     )
                 )
-            # The base rows, then the child table's rows with the same primary keys.
-            base_rows = [Page(**_base_fields(page)) for page in pages]
-            Page.objects.bulk_create(base_rows)
-            for page, base in zip(pages, base_rows, strict=True):
-                page.pk = page.page_ptr_id = base.pk
-                page.id = base.pk
-            local_fields = [f for f in ReviewPage._meta.local_concrete_fields]
-            ReviewPage._base_manager._insert(pages, fields=local_fields, using="default")
-
-            directors, writers, cast_rows, companies = [], [], [], []
-            for page, (dirs, wrts, cast, comps) in zip(pages, credit_rows, strict=True):
+            insert_pages(pages)
+            directors, writers, cast_rows, companies, genre_links = [], [], [], [], []
+            for page, (dirs, wrts, cast, comps, kinds) in zip(pages, credit_rows, strict=True):
                 page.directors = [
                     ReviewDirector(page_id=page.pk, person_id=pk, sort_order=i)
                     for i, pk in enumerate(dirs)
@@ -247,34 +271,25 @@ def generate(
                     ReviewProductionCompany(page_id=page.pk, studio_id=pk, sort_order=i)
                     for i, pk in enumerate(comps)
                 ]
+                page.genres = [
+                    ReviewGenre(page_id=page.pk, genre_id=pk, sort_order=i)
+                    for i, pk in enumerate(kinds)
+                ]
                 directors += page.directors.all()
                 writers += page.writers.all()
                 cast_rows += page.cast.all()
                 companies += page.production_companies.all()
+                genre_links += page.genres.all()
             for model, rows in [
                 (ReviewDirector, directors),
                 (ReviewWriter, writers),
                 (ReviewCastMember, cast_rows),
                 (ReviewProductionCompany, companies),
+                (ReviewGenre, genre_links),
             ]:
                 model.objects.bulk_create(rows, batch_size=BATCH)
 
-            # One revision per page, as Wagtail stores it, live and latest.
-            revisions = [
-                Revision(
-                    content_type=review_type,
-                    base_content_type=page_type,
-                    object_id=str(page.pk),
-                    object_str=page.title,
-                    content=page.serializable_data(),
-                    created_at=page.last_published_at,
-                )
-                for page in pages
-            ]
-            Revision.objects.bulk_create(revisions)
-            for page, revision in zip(pages, revisions, strict=True):
-                page.latest_revision_id = page.live_revision_id = revision.pk
-            Page.objects.bulk_update(pages, ["latest_revision", "live_revision"])
+            insert_revisions(pages)
             review_ids += [page.pk for page in pages]
             say(f"{len(review_ids)}/{count} reviews")
 
@@ -293,6 +308,67 @@ def generate(
     # What `import_reviews` does after a bulk load: fresh planner statistics.
     refresh_query_statistics()
     return Catalogue(index.pk, review_ids, len(person_ids), len(studio_ids))
+
+
+def host_tree():
+    """A host's tree: a home page as the site root, the review index moved under it (where
+    the stock build's index goes beside it). Returns the home page.
+
+    The demo makes the review index the site root; a host typically has a home page with
+    sections under it, so that neither build's pages are routed through the other's index.
+    """
+    from wagtail.models import Page, Site
+
+    from review_pages.models import ReviewIndexPage
+
+    site = Site.objects.get(is_default_site=True)
+    index = ReviewIndexPage.objects.order_by("path").first()
+    if site.root_page_id != index.pk:
+        return site.root_page
+    home = Page.get_first_root_node().add_child(instance=Page(title="Home", slug="home"))
+    Page.objects.get(pk=index.pk).move(home, pos="last-child")
+    site.root_page = home
+    site.save()
+    return Page.objects.get(pk=home.pk)
+
+
+def insert_pages(pages) -> None:
+    """Write unsaved specific pages (tree paths set): their `wagtailcore_page` rows with
+    `bulk_create`, then the child table's rows with the same primary keys (Django's
+    `bulk_create` refuses multi-table models)."""
+    from wagtail.models import Page
+
+    model = type(pages[0])
+    base_rows = [Page(**_base_fields(page)) for page in pages]
+    Page.objects.bulk_create(base_rows)
+    for page, base in zip(pages, base_rows, strict=True):
+        page.pk = page.page_ptr_id = page.id = base.pk
+    local_fields = list(model._meta.local_concrete_fields)
+    model._base_manager._insert(pages, fields=local_fields, using="default")
+
+
+def insert_revisions(pages) -> None:
+    """One revision per page, as Wagtail stores it (`serializable_data()`, child relations
+    included), set as both the latest and the live revision."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, Revision
+
+    page_type = ContentType.objects.get_for_model(Page)
+    revisions = [
+        Revision(
+            content_type_id=page.content_type_id,
+            base_content_type=page_type,
+            object_id=str(page.pk),
+            object_str=page.title,
+            content=page.serializable_data(),
+            created_at=page.last_published_at,
+        )
+        for page in pages
+    ]
+    Revision.objects.bulk_create(revisions)
+    for page, revision in zip(pages, revisions, strict=True):
+        page.latest_revision_id = page.live_revision_id = revision.pk
+    Page.objects.bulk_update(pages, ["latest_revision", "live_revision"])
 
 
 def _base_fields(page) -> dict:

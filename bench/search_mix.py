@@ -39,15 +39,17 @@ def catalogue_terms(database_url: str) -> list[str]:
     return sorted({line.strip() for line in out.splitlines() if line.strip()})
 
 
-def write_paths(database_url: str, path: Path) -> dict:
-    """Write the request list (one URL path a line); return what the report says of it."""
+def write_paths(database_url: str, path: Path, index_url: str = "/") -> dict:
+    """Write the request list (one URL path a line, the search route of the review index at
+    `index_url`); return what the report says of it."""
     terms = catalogue_terms(database_url)
     rng = random.Random(SEED)
     chosen = rng.sample(terms, min(DISTINCT, len(terms)))
     weights = [1 / rank for rank in range(1, len(chosen) + 1)]
     drawn = chosen + rng.choices(chosen, weights=weights, k=REQUESTS - len(chosen))
     rng.shuffle(drawn)
-    path.write_text("".join(f"/search/?{urllib.parse.urlencode({'q': term})}\n" for term in drawn))
+    search = f"{index_url}search/"
+    path.write_text("".join(f"{search}?{urllib.parse.urlencode({'q': term})}\n" for term in drawn))
     top_ten = set(chosen[:10])
     top_share = sum(1 for term in drawn if term in top_ten) / len(drawn)
     return {"distinct": len(chosen), "requests": len(drawn), "top10_share": top_share}

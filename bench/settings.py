@@ -8,6 +8,9 @@ from pathlib import Path
 
 from reviewsite.settings.test import *  # noqa: F403
 
+# The stock build (`bench/stockbuild`): the same reviews built the way Wagtail's docs teach,
+# which the project's pages are measured against. Installed here only.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench.stockbuild"]  # noqa: F405
 ROOT_URLCONF = "bench.urls"
 TEMPLATES = [dict(TEMPLATES[0])]  # noqa: F405
 TEMPLATES[0]["DIRS"] = [Path(__file__).resolve().parent / "templates", *TEMPLATES[0]["DIRS"]]
@@ -23,4 +26,5 @@ CACHES = {
         "LOCATION": "bench-responses",
     },
 }
-REVIEW_PAGES = {**REVIEW_PAGES, "CACHE_ALIAS": "responses"}  # noqa: F405
+# 20 reviews a page, as the stock build lists (`bench.stockbuild.models.PER_PAGE`).
+REVIEW_PAGES = {**REVIEW_PAGES, "CACHE_ALIAS": "responses", "PER_PAGE": 20}  # noqa: F405

@@ -6,7 +6,7 @@ credits and search index must be what Wagtail itself would have written.
 
 from wagtail.models import Page, Revision
 
-from bench.catalogue import BENCH_PERSON_SLUG, CAST_SIZE, SEARCH_WORD, generate
+from bench.catalogue import BENCH_PERSON_SLUG, CAST_SIZE, SEARCH_WORD, SYNOPSIS_WORD, generate
 from review_pages.models import ReviewPage
 
 
@@ -31,6 +31,7 @@ def test_generated_reviews_are_consistent_and_served(client, index_page):
         assert review.directors.count() == review.writers.count() == 1
         assert review.cast.count() == CAST_SIZE
         assert review.production_companies.count() == 2
+        assert 1 <= review.genres.count() <= 2
 
         page = client.get(review.url)
         assert page.status_code == 200
@@ -41,8 +42,10 @@ def test_generated_reviews_are_consistent_and_served(client, index_page):
     assert {item["id"] for item in listing["items"]} == set(catalogue.review_ids)
     assert all(len(item["cast"]) == CAST_SIZE for item in listing["items"])
 
-    # At 5 reviews every one credits the benchmark person and carries the search word.
+    # At 5 reviews every one credits the benchmark person and carries both search words.
     filmography = client.get(f"/people/{BENCH_PERSON_SLUG}/").content.decode()
     assert all(review.film_title in filmography for review in reviews)
     found = client.get(f"/search/?q={SEARCH_WORD}").content.decode()
     assert all(review.film_title in found for review in reviews)
+    in_synopses = client.get(f"/search/?q={SYNOPSIS_WORD}").content.decode()
+    assert all(review.film_title in in_synopses for review in reviews)
