@@ -12,11 +12,11 @@ from tests.support.factories import complete_body
 
 #: Site, routing (the root page, then the review in ONE query: `child_review`), the view
 #: restrictions in ONE query (`restrictions`), the credits in ONE query
-#: (`credits.read_credits`) with the performers named in the sections; then what to read
-#: next (`related.read`): the private sections, and ONE query ranking related reviews and
-#: the critic's others (with cards to show, two more: the cards and their posters'
-#: renditions, `test_related.py`).
-REVIEW_PAGE_QUERIES = 7
+#: (`credits.read_credits`) with the performers named in the sections; what to read next
+#: (`related.read`) is ranked once per change of the reviews (the private sections and ONE
+#: query, memoised: `test_memoised_next_reads.py`; with cards to show, two more: the cards
+#: and their posters' renditions, `test_related.py`).
+REVIEW_PAGE_QUERIES = 5
 #: Routing and restrictions as above, the page of reviews and what its cards show (critics
 #: joined, posters prefetched); the lead, the count and the years are memoised (read again
 #: once the reviews change: `test_lead`).
