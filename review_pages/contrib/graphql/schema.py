@@ -130,8 +130,9 @@ def _reviews(
             ), filters
         except (FilterFieldError, OrderByFieldError) as error:
             raise refuse(f"cannot search with this filter or order: {error}") from error
-    order_by = (order or ReviewOrder.PUBLISHED_DESC).value
-    return queryset.order_by(order_by, "-pk"), filters
+    if order in (None, ReviewOrder.PUBLISHED_DESC):
+        return queryset.newest_first(), filters  # from its index (`PageTableId`)
+    return queryset.order_by(order.value, "-pk"), filters
 
 
 def _renditions_prefetch():
