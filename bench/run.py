@@ -55,6 +55,9 @@ SIZE_LIMIT = 1.3
 #: after ANALYZE (the planner bug of issue 22): large catalogue against the small one.
 PLANNER_LIMIT = 1.2
 PLANNER_ROWS = ("front page", V2_LIST)
+#: The GraphQL listing of 20 with credits against the API v3 listing of 20, uncached (issue 24).
+GRAPHQL_LISTING, V3_LISTING = "GraphQL listing (20, with credits)", "API v3 listing (20)"
+GRAPHQL_LIMIT = 1.5
 DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
@@ -418,6 +421,26 @@ def stock_rows(runs: dict[str, tuple[dict, dict]]) -> list[str]:
     return lines
 
 
+def graphql_rows(runs: dict[str, tuple[dict, dict]]) -> list[str]:
+    """The GraphQL listing (every field the v3 listing answers with, credits, sections and
+    poster renditions) against the v3 listing, uncached, at the large size."""
+    lines = []
+    for vendor, (_small, large) in runs.items():
+        big = large["endpoints"]
+        if GRAPHQL_LISTING not in big or V3_LISTING not in big:
+            continue
+        lines.append(
+            ratio_row(
+                f"{GRAPHQL_LISTING} / {V3_LISTING} ({DATABASES[vendor]}, {large['size']:,})",
+                ms(big[GRAPHQL_LISTING], vendor) / ms(big[V3_LISTING], vendor),
+                GRAPHQL_LIMIT,
+                f"GraphQL {figures(big[GRAPHQL_LISTING], vendor)}; v3 "
+                f"{figures(big[V3_LISTING], vendor)}",
+            )
+        )
+    return lines
+
+
 def cached_rows(runs: dict[str, tuple[dict, dict]]) -> list[str]:
     """Every cached answer in process: at most CACHED_LIMIT_MS and no query."""
     lines = []
@@ -527,6 +550,7 @@ def report(runs: dict[str, tuple[dict, dict]], http: dict | None, quick: bool, n
         "|---|---|---|---|---|",
     ]
     lines += stock_rows(runs)
+    lines += graphql_rows(runs)
     lines += cached_rows(runs)
     lines += size_rows(runs)
     lines.append(search_load_row(http))
