@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CLIENT = ROOT / "tests" / "graphql-client"
 BUILD = CLIENT / "build"
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The clients are built in one folder of the checkout (build/): one xdist worker builds them.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("client-builds")]
 
 
 def needed(path: Path | None, what: str) -> Path:
