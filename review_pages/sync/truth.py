@@ -65,7 +65,9 @@ def credits_of(pages) -> dict[int, tuple[frozenset[int], frozenset[int]]]:
             .order_by()  # Orderable's default order: not allowed in a UNION's parts
             for model, target in CREDIT_LISTS.values()
         ]
-        for page_id, credited_id, target in arms[0].union(*arms[1:], all=True):
+        # The UNION's own order cleared too: Django 6.1 otherwise orders it by the first
+        # arm's Meta ordering, a column the union does not select (SQLite refuses it).
+        for page_id, credited_id, target in arms[0].union(*arms[1:], all=True).order_by():
             (people if target == "person" else studios)[page_id].add(credited_id)
     for page in pages:
         if page.author_id:
