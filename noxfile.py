@@ -47,15 +47,12 @@ def plugin(session, django):
     drivers = [driver for scheme, driver in database_drivers.items() if database.startswith(scheme)]
     session.install(f"Django~={django}.0", ".[test]", *drivers)
     session.run("python", "-c", "import django, wagtail; print(django.VERSION, wagtail.VERSION)")
-    # pytest-xdist: a worker per core (PYTEST_WORKERS), the client builds on one of them.
-    workers = ["-n", os.environ.get("PYTEST_WORKERS", "auto"), "--dist", "loadgroup"]
     session.run(
         "pytest",
         "tests/plugin",
         "-q",
         "-p",
         "no:cacheprovider",
-        *workers,
         *session.posargs,
         env={"DJANGO_SETTINGS_MODULE": "tests.testproject.settings"},
     )

@@ -38,8 +38,7 @@ PYTHON_CLIENT = ROOT / "clients" / "python"
 BUILD = CLIENTS / "build"
 BIN = Path(sys.executable).parent
 
-# The clients are built in one folder of the checkout (build/): one xdist worker builds them.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("client-builds")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def needed(path: Path, what: str) -> None:

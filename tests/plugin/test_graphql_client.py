@@ -29,8 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CLIENT = ROOT / "tests" / "graphql-client"
 BUILD = CLIENT / "build"
 
-# The clients are built in one folder of the checkout (build/): one xdist worker builds them.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("client-builds")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def needed(path: Path | None, what: str) -> Path:

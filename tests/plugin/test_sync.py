@@ -416,7 +416,7 @@ def test_paging_through_everything(client, make_review, person_factory):
         "eyJ2IjoxfQ:1tXYZ:forged",
         signing.dumps({"v": 1, "e": 0, "s": 0, "n": None}, salt="another salt"),
     ],
-    ids=["nonsense", "forged", "signed-with-another-salt"],  # the same on every xdist worker
+    ids=["nonsense", "forged", "signed-with-another-salt"],  # no timestamp in the test's name
 )
 def test_a_bad_cursor_answers_400_with_a_problem_body(client, catalogue, since):
     response = client.get(URL, {"since": since})
