@@ -345,8 +345,25 @@ class ReviewPagesAPIViewSet(
             and "genre" not in query
         )
 
+    def get_object(self):
+        """Wagtail's (cached), a review read in one query: Wagtail reads the public page,
+        then its specific row. With no parameter but `fields`, the public reviews are
+        asked first (the same visibility, `_public_reviews`); any other page, or any
+        other parameter, is found as Wagtail finds it."""
+        if not hasattr(self, "_cached_object"):
+            self._cached_object = self._public_review() or super().get_object()
+        return self._cached_object
+
+    def _public_review(self):
+        if set(self.request.GET) - {"fields"} or self.action != "detail_view":
+            return None
+        found = list(self._public_reviews().filter(pk=self.kwargs.get("pk"))[:1])
+        if found:
+            self.check_object_permissions(self.request, found[0])
+        return found[0] if found else None
+
     def detail_view(self, request, pk):
-        page = self.get_object()  # Wagtail's, cached: the page serialised below
+        page = self.get_object()  # cached: the page serialised below
         if isinstance(page, ReviewPage):
             # The credits and the sections' performers in one query, for the serializer.
             performers = load_credits([page], with_performers=True)
