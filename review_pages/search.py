@@ -110,11 +110,11 @@ def search_reviews(reviews, query: SearchQuery):
     return reviews.search(query.text, operator="and")
 
 
-def search_names(model, query: SearchQuery, credited) -> list:
+def search_names(model, query: SearchQuery, credited_among: Callable[[list[int]], list[int]]):
     """People or studios whose name starts with the words, credited on a live review.
 
-    `credited(among=ids)` gives the queryset of those ids that are credited
-    (`ReviewPageQuerySet.credited_people` or `credited_studios`)."""
+    `credited_among(ids)` gives which of those ids are credited
+    (`ReviewPageQuerySet.people_credited_among` or `studios_credited_among`)."""
     backend = get_search_backend()
     matches = list(
         backend.autocomplete(query.text, model.objects.all(), operator="and")[
@@ -123,7 +123,7 @@ def search_names(model, query: SearchQuery, credited) -> list:
     )
     if not matches:
         return []
-    found = set(credited(among=[m.pk for m in matches]).values_list("pk", flat=True))
+    found = set(credited_among([m.pk for m in matches]))
     return [match for match in matches if match.pk in found][:NAME_MATCHES_SHOWN]
 
 
@@ -136,23 +136,32 @@ def review_passages(review, review_credits: Callable[[], dict] | None) -> Iterat
     """`review_text`, one passage at a time: an excerpt stops at the first that matches, and
     the credits (`review_credits()`, the last passage) are made only if it is reached (never
     without `review_credits`: the text's passages alone)."""
-    pieces = [(True, review.intro)]  # (rich text?, the piece)
+    for rich, piece in _text_pieces(review):  # made plain text only when reached
+        passage = " ".join((plain_text(piece) if rich else piece).split())
+        if passage:
+            yield passage
+    if review_credits is not None:
+        passage = credits_passage(review_credits())
+        if passage:
+            yield passage
+
+
+def _text_pieces(review) -> Iterator[tuple[bool, str]]:
+    """(rich text?, the piece) of the standfirst and each section's heading and text."""
+    yield True, review.intro
     # Raw stream data: reading block values would load each section's performers.
     for block in review.body.raw_data:
         value = block.get("value") or {}
         if not isinstance(value, dict):
             continue
         if value.get("heading"):
-            pieces.append((False, str(value["heading"])))
+            yield False, str(value["heading"])
         if value.get("text"):
-            pieces.append((True, str(value["text"])))
-    for rich, piece in pieces:  # made plain text only when reached
-        passage = " ".join((plain_text(piece) if rich else piece).split())
-        if passage:
-            yield passage
-    if review_credits is None:
-        return
-    review_credits = review_credits()
+            yield True, str(value["text"])
+
+
+def credits_passage(review_credits: dict) -> str:
+    """The credits as the last passage of a review's text ("" when it credits no one)."""
     names = [ref["name"] for ref in review_credits["directors"] + review_credits["writers"]]
     names += [
         f"{c['person']['name']} ({c['character']})" if c["character"] else c["person"]["name"]
@@ -162,27 +171,66 @@ def review_passages(review, review_credits: Callable[[], dict] | None) -> Iterat
     for key in ("distributor", "author"):
         if review_credits[key]:
             names.append(review_credits[key]["name"])
-    if names:
-        yield " ".join(("Credits: " + ", ".join(names) + ".").split())
+    return credits_line(names)
 
 
-def hit_excerpts(reviews, query: SearchQuery, load_credits: Callable[[list], object]) -> dict:
-    """The excerpts of search hits by review id: each from its text when the text matches,
-    else from its passages with the credits, loaded then (`load_credits(reviews)`, one
-    query for all that need them): a word of a synopsis reads no credits at all."""
+def credits_line(names: list[str]) -> str:
+    """ "Credits: A, B (Part), C.": the passage of a review's credited names, in the order
+    `credits_passage` (and `ReviewPage`'s `credited_names`) give them."""
+    return " ".join(("Credits: " + ", ".join(names) + ".").split()) if names else ""
+
+
+#: Markup and entities: rich text without them reads as its tags deleted, for `_may_match`.
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _may_match(rich_text: str, lowered: list[str]) -> bool:
+    """Whether the plain text of `rich_text` may contain a query word, without making it:
+    deleting the tags only joins what the plain text splits, so a word absent from the
+    tag-less text is absent from the plain text (unless an entity or a stray angle bracket
+    remains: then it may be there)."""
+    bare = _TAG.sub("", rich_text).casefold()
+    return "&" in bare or "<" in bare or any(term in bare for term in lowered)
+
+
+def _first_and_matching_passage(review, lowered: list[str]) -> tuple[str | None, str | None]:
+    """A review's first passage of text, and its first passage matching a query word (None
+    if none does). Rich text is made plain only where it may match, once the first passage
+    is known."""
+    first = None
+    for rich, piece in _text_pieces(review):
+        if rich and first is not None and not _may_match(piece, lowered):
+            continue
+        passage = " ".join((plain_text(piece) if rich else piece).split())
+        if not passage:
+            continue
+        if first is None:
+            first = passage
+        if any(term in passage.casefold() for term in lowered):
+            return first, passage
+    return first, None
+
+
+def hit_excerpts(
+    reviews, query: SearchQuery, credited_names: Callable[[list[int]], dict[int, list[str]]]
+) -> dict:
+    """The excerpts of search hits by review id (`review_excerpt`'s): each from its text
+    when the text matches, else from its credits, whose names are read then
+    (`credited_names(ids)`, one query for all that need them) and matched alone, since the
+    text is known not to match: a word of a synopsis reads no credits at all."""
     lowered = [term.casefold() for term in query.terms]
     excerpts, pending = {}, []
     for review in reviews:
-        for passage in review_passages(review, None):
-            if any(term in passage.casefold() for term in lowered):
-                excerpts[review.pk] = excerpt([passage], query)
-                break
+        first, matching = _first_and_matching_passage(review, lowered)
+        if matching is not None:
+            excerpts[review.pk] = excerpt([matching], query)
         else:
-            pending.append(review)
+            pending.append((review, first))
     if pending:
-        load_credits(pending)
-        for review in pending:
-            excerpts[review.pk] = review_excerpt(review, query)
+        names = credited_names([review.pk for review, _ in pending])
+        for review, first in pending:
+            credits = credits_line(names.get(review.pk, []))
+            excerpts[review.pk] = excerpt([p for p in (first, credits) if p], query)
     return excerpts
 
 

@@ -173,15 +173,17 @@ class ReviewPageQuerySet(PageQuerySet):
         listing (5 ms at 10,000 reviews, against 0.1 ms for the page of 20)."""
         return self.filter(path__startswith=page.path, depth__gt=page.depth)
 
-    def public_now(self):
+    def public_now(self, sections=None):
         """What readers and apps see: live now (go-live reached, not expired) and outside
-        every private section. The one rule (`visibility`), for every surface."""
-        return self.filter(live_now_q()).public()
+        every private section. The one rule (`visibility`), for every surface.
+        `sections`: the private sections, when the caller has read them
+        (`restricted_sections`)."""
+        return self.filter(live_now_q()).exclude(self.private_q(sections))
 
-    def private_q(self):
-        """Wagtail's, with the private sections read by `restricted_sections`."""
+    def private_q(self, sections=None):
+        """Wagtail's, with the private sections read by `restricted_sections` (or given)."""
         q = Q()
-        for section in restricted_sections():
+        for section in restricted_sections() if sections is None else sections:
             q |= self.descendant_of_q(section, inclusive=True)
         return q if q else Q(pk__in=[])  # as Wagtail's: exclude nothing
 
@@ -231,6 +233,15 @@ class ReviewPageQuerySet(PageQuerySet):
         """Studios credited (production company or distributor) on any of these reviews;
         `among` as for `credited_people`."""
         return Studio.objects.filter(self._credited("distributor", STUDIO_CREDITS, among))
+
+    def people_credited_among(self, ids) -> list[int]:
+        """Which of the people `ids` are credited on any of these reviews (the search's
+        name matches): their ids, in two queries (`_credited_among`)."""
+        return self._credited_among("author", PERSON_CREDITS, ids)
+
+    def studios_credited_among(self, ids) -> list[int]:
+        """Which of the studios `ids` are credited on any of these reviews: their ids."""
+        return self._credited_among("distributor", STUDIO_CREDITS, ids)
 
     def _credited(self, own_field: str, credit_tables: dict, among) -> Q:
         if among is not None:
@@ -353,9 +364,53 @@ def shown_genre_ids(reviews) -> set[int]:
     return {row.genre_id for review in reviews for row in review.genres.all()}
 
 
+def credited_names(page_ids) -> dict[int, list[str]]:
+    """The names each review credits, as its search text lists them: directors, writers,
+    cast (with their parts: "Ada Finch (Keeper)"), production companies, each in billing
+    order, then the distributor and the critic. ONE raw query of names alone: a search hit
+    matched by a credit needs only these, where `load_credits` reads every credit's people
+    and studios whole."""
+    page_ids = sorted({int(pk) for pk in page_ids})
+    if not page_ids:
+        return {}
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(page_ids))
+    page_table, page_key = quote(ReviewPage._meta.db_table), quote(ReviewPage._meta.pk.column)
+    arms = []
+    # Only names from the models' own metadata, arm numbers and "%s" placeholders are put in
+    # the SQL; each arm's number is its place in the text.
+    for rank, (relation, (model, target)) in enumerate(CREDIT_LISTS.items()):
+        entity = model._meta.get_field(target).related_model
+        character = f"c.{quote('character')}" if relation == "cast" else "''"
+        arms.append(
+            f"SELECT {rank}, c.{quote('page_id')}, c.{quote('sort_order')}, "  # noqa: S608
+            f"c.{quote('id')}, e.{quote('name')}, {character} "
+            f"FROM {quote(model._meta.db_table)} c JOIN {quote(entity._meta.db_table)} e "
+            f"ON e.{quote('id')} = c.{quote(target + '_id')} "
+            f"WHERE c.{quote('page_id')} IN ({marks})"
+        )
+    for field_name in ("distributor", "author"):
+        rank = len(arms)
+        entity = ReviewPage._meta.get_field(field_name).related_model
+        arms.append(
+            f"SELECT {rank}, r.{page_key}, 0, 0, e.{quote('name')}, '' "  # noqa: S608
+            f"FROM {page_table} r JOIN {quote(entity._meta.db_table)} e "
+            f"ON e.{quote('id')} = r.{quote(field_name + '_id')} WHERE r.{page_key} IN ({marks})"
+        )
+    names: dict[int, list[str]] = {pk: [] for pk in page_ids}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(arms) + " ORDER BY 2, 1, 3, 4", page_ids * len(arms))
+        for _rank, page_id, _order, _id, name, character in cursor:
+            names[page_id].append(f"{name} ({character})" if character else name)
+    return names
+
+
 def load_posters(reviews) -> None:
-    """The posters of reviews already fetched, with their existing renditions."""
-    prefetch_related_objects(list(reviews), poster_prefetch())
+    """The posters of reviews already fetched, with their existing renditions (a review
+    without one reads as None with no query, and is left out of the prefetch)."""
+    with_posters = [review for review in reviews if review.poster_id is not None]
+    if with_posters:
+        prefetch_related_objects(with_posters, poster_prefetch())
 
 
 def load_critics(reviews) -> None:
@@ -376,11 +431,11 @@ def load_listing_data(reviews, *, with_all_credits: bool = False) -> None:
     `with_all_credits` adds every credit, the critic and the distributor in one query
     (`load_credits`)."""
     reviews = list(reviews)
+    load_posters(reviews)
     if with_all_credits:
-        prefetch_related_objects(reviews, poster_prefetch())
         load_credits(reviews)
     else:
-        prefetch_related_objects(reviews, poster_prefetch(), "author")
+        load_critics(reviews)  # a raw read: the ORM's prefetch cost twice as much
 
 
 def raw_performer_ids(raw_performers) -> list[int]:

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from review_pages import refs, search
 from review_pages.links import IndexLinks
-from review_pages.models import ReviewPage, load_credits
+from review_pages.models import ReviewPage, credited_names, load_credits
 
 #: The tests that count full-text queries; on MySQL/MariaDB the test project searches with
 #: the database backend's LIKE fallback (tests/testproject/settings.py), which runs none.
@@ -73,8 +73,12 @@ def test_the_excerpt_is_the_first_matching_passage(make_review, person_factory):
 
 
 def _credit_reads(queries) -> int:
-    """The reads of reviews' credits (`read_credits`' UNION, its arms labelled)."""
-    return sum("SELECT 'cast'" in q["sql"] for q in queries.captured_queries)
+    """The reads of reviews' cast with their people's names (`read_credits`,
+    `credited_names`), not of which people are credited (the name matches)."""
+    return sum(
+        "reviewcastmember" in q["sql"] and "people_person" in q["sql"] and "JOIN" in q["sql"]
+        for q in queries.captured_queries
+    )
 
 
 @counts_full_text
@@ -92,3 +96,32 @@ def test_credits_are_read_only_for_hits_whose_text_does_not_match(
         page = client.get(f"{index_page.url}search/?q=Lantern").content.decode()
     assert page.count("<mark>Lantern</mark>") == 3  # each excerpt from the credits
     assert _credit_reads(by_cast) == 1  # all three hits' credits in one query
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "robert",  # split by a tag in the standfirst: "<b>Ro</b>bert"
+        "café",  # written as an entity: "caf&eacute;"
+        "lighthouse",  # the synopsis
+        "lantern",  # the credits alone
+        "zzz",  # nowhere: the first passage
+    ],
+)
+def test_hit_excerpts_are_each_review_excerpt(word, make_review, person_factory):
+    """The search page's excerpts skip rich text that cannot match without making it plain;
+    they are exactly `review_excerpt`'s, whatever markup or entity a word sits in."""
+    lead = person_factory(name="Ada Lantern")
+    made = make_review(
+        film_title="Quiet",
+        intro="<p>A <b>Ro</b>bert piece, read at the caf&eacute;.</p>",
+        cast=[(lead, "Keeper")],
+    )
+    review = ReviewPage.objects.get(pk=made.pk)
+    query = search.SearchQuery(raw=word, terms=[word])
+    load_credits([review])
+    expected = search.review_excerpt(review, query)
+    fresh = ReviewPage.objects.get(pk=made.pk)
+    excerpts = search.hit_excerpts([fresh], query, credited_names)
+    assert excerpts == {review.pk: expected}
+    assert word in expected.casefold() or word == "zzz"

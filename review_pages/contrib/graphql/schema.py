@@ -311,8 +311,8 @@ class Query:
             operator="and",
         )
         pages = list(found[:limit])
-        people = search_names(PersonModel, words, public.credited_people)
-        studios = search_names(StudioModel, words, public.credited_studios)
+        people = search_names(PersonModel, words, public.people_credited_among)
+        studios = search_names(StudioModel, words, public.studios_credited_among)
         links = answer.site_links()
         people_batch = EntityBatch(PERSON, people, answer)
         studios_batch = EntityBatch(STUDIO, studios, answer)
