@@ -34,6 +34,7 @@ import json
 import logging
 import uuid
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -73,6 +74,7 @@ from ..rules import (
     body_cost_problems,
     body_publication_problems,
 )
+from ..sync.listeners import deferred_reconciles, reconcile_published
 from .files import ImportRefused, read_review_bytes, review_text
 from .indexing import deferred_indexing
 from .parser import ParsedReview, ReviewFormatError, paragraphs_to_html, parse_review
@@ -463,6 +465,7 @@ class ReviewImporter:
         self.parent_id = parent.pk
         self.index_batch = max(1, index_batch)
         self._pending_index: list[int] = []  # written, committed, not yet indexed
+        self._pending_sync: set[int] = set()  # published, not yet in the sync log
         self._pending_snippets: list = []  # people and studios created, likewise
         self._file_snippets: list = []  # people and studios created by the current file
         self.publish = publish
@@ -488,10 +491,19 @@ class ReviewImporter:
             if objects:
                 index_snippets(model, objects)
         self._pending_snippets = []
+        reconcile_published(self._pending_sync)
         while self._pending_index:
             batch = self._pending_index[: self.index_batch]
             index_reviews(batch)
             del self._pending_index[: len(batch)]
+
+    def _deferred_sync(self):
+        """With `index_batch` > 1, the sync log's reconciles wait for `flush_indexing`
+        too (one for the batch, where each publication took one as long as the rest of
+        its import)."""
+        if self.index_batch > 1:
+            return deferred_reconciles(self._pending_sync)
+        return nullcontext()
 
     def import_path(self, path: str | Path) -> ImportOutcome:
         path = Path(path)
@@ -533,7 +545,7 @@ class ReviewImporter:
         to_index: list[int] = []
         self._file_snippets = []
         try:
-            with deferred_indexing(ReviewPage), transaction.atomic():
+            with self._deferred_sync(), deferred_indexing(ReviewPage), transaction.atomic():
                 status, note, page_id = self._write(review, new_people, new_studios, to_index)
                 if self.index_batch == 1:
                     index_reviews(to_index)  # in the file's transaction, as a page's save

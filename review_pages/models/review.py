@@ -853,3 +853,15 @@ def publicly_credited(kind: str):
     """
     reviews = ReviewPage.objects.public_now()
     return reviews.credited_people() if kind == "person" else reviews.credited_studios()
+
+
+def publicly_credited_among(kind: str, ids) -> list[int]:
+    """Which of the people or studios `ids` `publicly_credited` lists: their credits read by
+    each credit table's own index, then which of the reviews those name are public now
+    (`ReviewPageQuerySet.people_credited_among`). `publicly_credited(kind).filter(pk__in=
+    ids)` reads the credits of every public review first: a publication's sync reconcile
+    took 9 ms of it at 1,000 reviews."""
+    reviews = ReviewPage.objects.public_now()
+    if kind == "person":
+        return reviews.people_credited_among(ids)
+    return reviews.studios_credited_among(ids)

@@ -14,6 +14,10 @@ Connected by `ReviewPagesConfig.ready()`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models.signals import post_delete
 from wagtail.models import Page, PageViewRestriction
 
@@ -31,6 +35,9 @@ def reconciled_change(change: events.ReviewChange) -> log.Reconciled | None:
     """What the change did to the log, reconciled once whichever listener asks first."""
     if WORKED_OUT_KEY not in change.worked_out:
         pk = change.page.pk
+        pending = _deferred.get()
+        if pending is not None:
+            pending.discard(pk)  # reconciled now, for the listener asking
         if change.action in (events.PUBLISHED, events.MOVED):
             done = log.reconcile(reviews=[pk], edited=[(SyncKind.REVIEW, pk)])
         elif change.action == events.UNPUBLISHED:
@@ -59,7 +66,40 @@ def entity_transition(instance, kind: str) -> log.Transition | None:
     return done.of(ENTITY_KINDS[kind], instance.pk) if done is not None else None
 
 
+#: The publications whose reconciles wait for `deferred_reconciles`' end, in this thread.
+_deferred: ContextVar[set[int] | None] = ContextVar("review_pages_deferred_sync", default=None)
+
+
+@contextmanager
+def deferred_reconciles(pending: set[int]) -> Iterator[None]:
+    """Publications reconciled together rather than one by one (a bulk import: the log's
+    comparisons took half of each imported review's time): inside, this module's own
+    listener only adds each published review to `pending`, which the caller reconciles
+    later (`reconcile_published`, as upserts). A listener that asks what a change did
+    (`review_transition`: webhooks) still gets it reconciled at once. Were the process to
+    stop before the caller reconciles, the next reconcile, or the next read of the feed,
+    finds those publications by their time (`log.due_reviews`)."""
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def reconcile_published(pending: set[int]) -> None:
+    """Reconcile the publications `deferred_reconciles` noted in `pending`, and empty it."""
+    if pending:
+        ids = sorted(pending)
+        pending.clear()
+        log.reconcile(reviews=ids, edited=[(SyncKind.REVIEW, pk) for pk in ids])
+
+
 def review_changed(sender, change: events.ReviewChange, **kwargs):
+    pending = _deferred.get()
+    if pending is not None and change.action == events.PUBLISHED:
+        if WORKED_OUT_KEY not in change.worked_out:
+            pending.add(change.page.pk)
+        return
     reconciled_change(change)
 
 

@@ -72,17 +72,24 @@ def tables_exist() -> bool:
 
 
 def due_reviews(swept_until: datetime.datetime, now: datetime.datetime) -> set[int]:
-    """Reviews whose public state time alone may have changed since the last write: a
-    go-live time passed since then, or an expiry reached by a review the feed still says is
-    public (whether or not a worker has withdrawn it; its `expire_at` may even have been
-    set in the past)."""
+    """Reviews whose public state may have changed since the last write with no reconcile
+    of their own: a go-live time passed since then, an expiry reached by a review the feed
+    still says is public (whether or not a worker has withdrawn it; its `expire_at` may
+    even have been set in the past), or a publication whose reconcile was deferred
+    (`listeners.deferred_reconciles`: a bulk import reconciles its batch at the end, and a
+    batch an interrupted import never reconciled is found here)."""
+    return {pk for pk, _ in _due(swept_until, now)}
+
+
+def _due(swept_until: datetime.datetime, now: datetime.datetime) -> list[tuple[int, bool]]:
+    """(id, published since the last write) of each `due_reviews` review."""
     said_public = SyncState.objects.filter(kind=SyncKind.REVIEW, public=True).values("object_id")
-    return set(
-        ReviewPage.objects.filter(
-            Q(live=True, go_live_at__gt=swept_until, go_live_at__lte=now)
-            | Q(expire_at__lte=now, pk__in=said_public)
-        ).values_list("pk", flat=True)
-    )
+    rows = ReviewPage.objects.filter(
+        Q(live=True, go_live_at__gt=swept_until, go_live_at__lte=now)
+        | Q(expire_at__lte=now, pk__in=said_public)
+        | Q(live=True, last_published_at__gt=swept_until, last_published_at__lte=now)
+    ).values_list("pk", "last_published_at")
+    return [(pk, at is not None and swept_until < at <= now) for pk, at in rows]
 
 
 def catch_up() -> SyncClock | None:
@@ -115,12 +122,16 @@ def reconcile(
         return Reconciled()
     now = timezone.now()
     review_ids = set(reviews)
+    edited = set(edited)
     with transaction.atomic():
         clock, began = _lock(now)
         if began:
             _begin(now, leave_out=review_ids)
         else:
-            review_ids |= due_reviews(clock.swept_until, now)
+            for pk, published in _due(clock.swept_until, now):
+                review_ids.add(pk)
+                if published:  # a publication is an upsert, whatever else changed
+                    edited.add((SyncKind.REVIEW, pk))
             SyncClock.objects.filter(pk=CLOCK_ID).update(swept_until=now)
         return _Writer(now, edited).run(review_ids, set(people), set(studios))
 

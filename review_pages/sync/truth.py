@@ -1,5 +1,6 @@
 """What is public now, with the paths and credits the sync log keeps: by the one rule
-(`ReviewPage.objects.public_now()`, `publicly_credited`), never a variant of it."""
+(`ReviewPage.objects.public_now()`, `publicly_credited` and `publicly_credited_among`),
+never a variant of it."""
 
 from __future__ import annotations
 
@@ -9,8 +10,17 @@ from urllib.parse import urlsplit
 
 from django.db.models import CharField, Value
 
+from people.models import Person, Studio
+
 from ..links import IndexLinks
-from ..models import CREDIT_LISTS, ReviewPage, SyncKind, performer_ids, publicly_credited
+from ..models import (
+    CREDIT_LISTS,
+    ReviewPage,
+    SyncKind,
+    performer_ids,
+    publicly_credited,
+    publicly_credited_among,
+)
 
 ENTITY_KINDS = {SyncKind.PERSON: "person", SyncKind.STUDIO: "studio"}
 
@@ -94,7 +104,12 @@ def seen_reviews(pages) -> dict[int, Seen]:
 
 def public_entity_slugs(kind: int, ids: Iterable[int] | None = None) -> dict[int, str]:
     """The people or studios public now (among `ids`): their slugs by id."""
-    entities = publicly_credited(ENTITY_KINDS[kind])
-    if ids is not None:
-        entities = entities.filter(pk__in=list(ids))
+    if ids is None:
+        entities = publicly_credited(ENTITY_KINDS[kind])
+    else:
+        public = publicly_credited_among(ENTITY_KINDS[kind], ids)
+        if not public:
+            return {}
+        model = Person if kind == SyncKind.PERSON else Studio
+        entities = model.objects.filter(pk__in=public)
     return dict(entities.values_list("pk", "slug"))
