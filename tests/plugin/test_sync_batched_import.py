@@ -57,9 +57,7 @@ def test_an_import_of_one_file_at_a_time_reconciles_each_publication(client, ind
     assert reviews_in(items) == {outcome.page_id: "upsert" for outcome in outcomes}
 
 
-def test_publications_an_interrupted_import_left_are_found_by_the_next_read(
-    client, index_page
-):
+def test_publications_an_interrupted_import_left_are_found_by_the_next_read(client, index_page):
     _, cursor = read_all(client)
     importer = ReviewImporter(index_page, publish=True, index_batch=10)
     # The files are written and committed; the process stops before the batch's flush.
