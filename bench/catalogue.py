@@ -169,6 +169,7 @@ def generate(
         ReviewProductionCompany,
         ReviewWriter,
     )
+    from review_pages.sync import log as sync_log
 
     say = progress or (lambda message: None)
     rng = random.Random(seed)
@@ -307,6 +308,11 @@ def generate(
         say("search index updated")
     # What `import_reviews` does after a bulk load: fresh planner statistics.
     refresh_query_statistics()
+    # The sync feed's log, begun as a site's first publication begins it (the bulk inserts
+    # send no signal): a catalogue stands for a site that has been running, so the bench's
+    # publications and imports reconcile their own changes, not the whole catalogue.
+    sync_log.reconcile()
+    say("sync log begun")
     return Catalogue(index.pk, review_ids, len(person_ids), len(studio_ids))
 
 
