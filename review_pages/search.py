@@ -137,13 +137,18 @@ def review_passages(review, review_credits: Callable[[], dict] | None) -> Iterat
     the credits (`review_credits()`, the last passage) are made only if it is reached (never
     without `review_credits`: the text's passages alone)."""
     for rich, piece in _text_pieces(review):  # made plain text only when reached
-        passage = " ".join((plain_text(piece) if rich else piece).split())
+        passage = _passage(rich, piece)
         if passage:
             yield passage
     if review_credits is not None:
         passage = credits_passage(review_credits())
         if passage:
             yield passage
+
+
+def _passage(rich: bool, piece: str) -> str:
+    """A piece of a review's text as one line of plain text (rich text made plain)."""
+    return " ".join((plain_text(piece) if rich else piece).split())
 
 
 def _text_pieces(review) -> Iterator[tuple[bool, str]]:
@@ -201,7 +206,7 @@ def _first_and_matching_passage(review, lowered: list[str]) -> tuple[str | None,
     for rich, piece in _text_pieces(review):
         if rich and first is not None and not _may_match(piece, lowered):
             continue
-        passage = " ".join((plain_text(piece) if rich else piece).split())
+        passage = _passage(rich, piece)
         if not passage:
             continue
         if first is None:
